@@ -1,0 +1,650 @@
+/* app/dc-checkin.c — check-in, seat change and check-out: rules first, then one transaction with its audit entries. */
+#include "dc-checkin.h"
+#include "dc-audit.h"
+#include "dc-date.h"
+#include "dc-db-records.h"
+#include "dc-member.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <string.h>
+
+static const char *const exit_codes[] = { "staff", "customer", "curfew", "auto", "recovered" };
+
+const char *
+dc_exit_reason_code (DcExitReason reason)
+{
+  g_return_val_if_fail ((guint) reason < G_N_ELEMENTS (exit_codes), "staff");
+  return exit_codes[reason];
+}
+
+gboolean
+dc_exit_reason_parse (const char *code, DcExitReason *out)
+{
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (exit_codes); i++)
+    if (g_str_equal (code, exit_codes[i]))
+      {
+        *out = (DcExitReason) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+dc_checkin_result_clear (DcCheckinResult *result)
+{
+  g_clear_pointer (&result->member_number, g_free);
+}
+
+static gboolean
+require_counter (DcActor *actor, GError **error)
+{
+  if (actor != NULL && !g_str_equal (dc_actor_role (actor), "auditor"))
+    return TRUE;
+  g_set_error (error, DC_ERROR, DC_ERROR_PERMISSION, _("Auditors cannot check customers in or out."));
+  return FALSE;
+}
+
+/* ---- the counter tier: when a minor turns 18, readable without the master key ---- */
+
+#define TIER_VERSION 1
+
+static void
+tier_ad (gint64 customer_id, gint64 verification_id, guint8 ad[32])
+{
+  memset (ad, 0, 32);
+  memcpy (ad, "daicho-tier-v1", 14);
+  for (int i = 0; i < 8; i++)
+    {
+      ad[16 + i] = (guint8) ((guint64) customer_id >> (56 - 8 * i));
+      ad[24 + i] = (guint8) ((guint64) verification_id >> (56 - 8 * i));
+    }
+}
+
+static GBytes *
+tier_seal (const DcVault *vault, gint64 customer_id, gint64 verification_id, const GDate *dob)
+{
+  guint8 plain[9], ad[32];
+  GDate adult, sixteen;
+  guint32 j18, j16;
+  g_autoptr(GBytes) bytes = NULL;
+
+  dc_date_turns (dob, 18, &adult);
+  dc_date_turns (dob, 16, &sixteen);
+  j18 = g_date_get_julian (&adult);
+  j16 = g_date_get_julian (&sixteen);
+  plain[0] = TIER_VERSION;
+  for (int i = 0; i < 4; i++)
+    {
+      plain[1 + i] = (guint8) (j18 >> (24 - 8 * i));
+      plain[5 + i] = (guint8) (j16 >> (24 - 8 * i));
+    }
+  bytes = g_bytes_new (plain, sizeof plain);
+  tier_ad (customer_id, verification_id, ad);
+  return dc_vault_tier_encrypt (vault, bytes, ad, sizeof ad);
+}
+
+gboolean
+dc_tier_dates (DcStore *store, const DcVault *vault, gint64 verification_id, GBytes *tier, GDate *adult_on,
+               GDate *sixteen_on, GError **error)
+{
+  DcVerificationRow row = { 0 };
+  g_autoptr(GBytes) plain = NULL;
+  gboolean found;
+  guint8 ad[32];
+  const guint8 *p;
+  gsize len = 0;
+  guint32 j18 = 0, j16 = 0;
+
+  if (!dc_db_verification_get (dc_store_db (store), verification_id, &row, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no verification #%" PRId64 "."),
+                   verification_id);
+      return FALSE;
+    }
+  tier_ad (row.customer_id, row.id, ad);
+  plain = dc_vault_tier_decrypt (vault, tier != NULL ? tier : row.tier, ad, sizeof ad, error);
+  dc_verification_row_clear (&row);
+  if (plain == NULL)
+    return FALSE;
+  p = g_bytes_get_data (plain, &len);
+  if (len != 9 || p[0] != TIER_VERSION)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_CRYPTO, _("The counter record of this customer is malformed."));
+      return FALSE;
+    }
+  for (int i = 0; i < 4; i++)
+    {
+      j18 = (j18 << 8) | p[1 + i];
+      j16 = (j16 << 8) | p[5 + i];
+    }
+  if (!g_date_valid_julian (j18) || !g_date_valid_julian (j16))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_CRYPTO, _("The counter record of this customer is malformed."));
+      return FALSE;
+    }
+  g_date_clear (adult_on, 1);
+  g_date_set_julian (adult_on, j18);
+  if (sixteen_on != NULL)
+    {
+      g_date_clear (sixteen_on, 1);
+      g_date_set_julian (sixteen_on, j16);
+    }
+  return TRUE;
+}
+
+/* ---- shared steps ---- */
+
+static char *
+band_text (const DcCurfewBand *band)
+{
+  return g_strdup_printf ("%02u:%02u–%02u:%02u", band->start_minute / 60, band->start_minute % 60,
+                          band->end_minute / 60, band->end_minute % 60);
+}
+
+static gboolean
+check_curfew (DcStore *store, guint age, GError **error)
+{
+  const DcProfile *profile = dc_store_profile (store);
+  guint minute = dc_time_minute_of_day (dc_store_now (store), dc_store_timezone (store));
+
+  if (!dc_profile_in_curfew (profile, age, minute))
+    return TRUE;
+  for (guint i = 0; i < profile->n_bands; i++)
+    {
+      const DcCurfewBand *band = &profile->bands[i];
+      DcProfile one = { .n_bands = 1, .bands = { *band } };
+
+      if (dc_profile_in_curfew (&one, age, minute))
+        {
+          g_autofree char *hours = band_text (band);
+          g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
+                       _("Customers under %u may not be let in from %s (%s youth ordinance). Ask them to go home."),
+                       band->under_age, hours, _(profile->label));
+          return FALSE;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The terminal @label, free and usable by this customer. */
+static gboolean
+take_terminal (DcStore *store, const char *label, gboolean minor, DcTerminalRow *row, GError **error)
+{
+  gboolean found;
+
+  if (label == NULL || *label == '\0')
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Choose a terminal."));
+      return FALSE;
+    }
+  if (!dc_db_terminal_find (dc_store_db (store), label, row, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no terminal “%s”."), label);
+      return FALSE;
+    }
+  if (!row->active || row->out_of_order)
+    g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE, _("Terminal %s is out of service."), label);
+  else if (row->open_session != 0)
+    g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY, _("Terminal %s is in use. Choose a free one."), label);
+  else if (minor && !row->filtered)
+    g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_NOT_FILTERED,
+                 _("Terminal %s has no filtering software: a minor may only use a filtered terminal."), label);
+  else
+    return TRUE;
+  dc_terminal_row_clear (row);
+  return FALSE;
+}
+
+static gboolean
+refuse_if_inside (DcStore *store, gint64 customer_id, const char *member, GError **error)
+{
+  gint64 visit = 0;
+  gboolean found;
+
+  if (!dc_db_visit_open_for_customer (dc_store_db (store), customer_id, &visit, &found, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+  g_set_error (error, DC_ERROR, DC_ERROR_ALREADY_IN,
+               _("Member %s is already in the store (visit #%" PRId64 "). Check them out first, or move them."),
+               member != NULL ? member : "?", visit);
+  return FALSE;
+}
+
+/* Open the visit and its first session, with their audit entries. */
+static gboolean
+open_visit (DcStore *store, DcActor *actor, gint64 customer_id, gint64 verification_id, gint64 terminal_id,
+            gboolean minor, gboolean internet, const char *action, DcCheckinResult *result, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  DcVisitRow visit = {
+    .customer_id = customer_id,
+    .verification_id = verification_id,
+    .entered_at = dc_store_now (store),
+    .staff_in = dc_actor_staff_id (actor),
+    .minor = minor,
+    .internet = internet,
+  };
+
+  return dc_db_visit_insert (db, &visit, &result->visit_id, error)
+         && dc_audit_row (store, visit.staff_in, action, "visits", result->visit_id, error)
+         && dc_db_session_insert (db, result->visit_id, terminal_id, visit.entered_at, &result->session_id, error)
+         && dc_audit_row (store, visit.staff_in, action, "terminal_sessions", result->session_id, error);
+}
+
+/* ---- check-in from a document ---- */
+
+typedef struct {
+  GBytes  *payload;
+  GBytes  *person_index;
+  GBytes  *document_index;
+  guint32  name_index;
+  guint    age;
+  gboolean minor;
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  g_clear_pointer (&p->payload, g_bytes_unref);
+  g_clear_pointer (&p->person_index, g_bytes_unref);
+  g_clear_pointer (&p->document_index, g_bytes_unref);
+}
+
+/* Everything that needs no lock: the rules, the sealing and the indexes. */
+static gboolean
+prepare (DcStore *store, const DcVault *vault, const DcIdentity *id, Prepared *p, DcField *bad_field,
+         GError **error)
+{
+  const DcProfile *profile = dc_store_profile (store);
+  const DcDocType *doc;
+  g_autoptr(GBytes) plain = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *dob = NULL;
+  g_autofree char *person = NULL;
+  guint8 blind[DC_BLIND_BYTES];
+  GDate today;
+
+  dc_store_today (store, &today);
+  if (!dc_identity_check (id, &today, profile->allow_health_insurance_card, bad_field, error))
+    return FALSE;
+
+  p->age = dc_date_age_on (&id->dob, &today);
+  p->minor = dc_profile_is_minor (profile, p->age);
+  if (!check_curfew (store, p->age, error))
+    {
+      *bad_field = DC_FIELD_DOB;
+      return FALSE;
+    }
+
+  name = dc_normalize_name (id->name);
+  dob = dc_date_to_iso (&id->dob);
+  person = g_strconcat (name, "\x1f", dob, NULL);
+  dc_vault_blind_index (vault, "person", person, blind);
+  p->person_index = g_bytes_new (blind, sizeof blind);
+  p->name_index = dc_vault_name_index (vault, name);
+
+  doc = dc_doc_type_lookup (id->doc_type);
+  if (doc->number_allowed && id->doc_number != NULL && *id->doc_number != '\0')
+    {
+      g_autofree char *number = dc_normalize_number (id->doc_number);
+      g_autofree char *key = g_strconcat (doc->code, "\x1f", number, NULL);
+
+      dc_vault_blind_index (vault, "document", key, blind);
+      p->document_index = g_bytes_new (blind, sizeof blind);
+    }
+
+  plain = dc_identity_serialize (id);
+  p->payload = dc_seal (dc_store_box_pk (store), plain);
+  return TRUE;
+}
+
+static gboolean
+checkin_locked (DcStore *store, DcActor *actor, const DcCheckinRequest *req, Prepared *p, DcCheckinResult *result,
+                GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  const DcVault *vault = dc_actor_vault (actor);
+  gint64 staff_id = dc_actor_staff_id (actor);
+  gint64 now = dc_store_now (store);
+  DcTerminalRow terminal = { 0 };
+  DcVerificationRow ver = { 0 };
+  gboolean found, ok;
+
+  if (!take_terminal (store, req->terminal, p->minor, &terminal, error))
+    return FALSE;
+
+  ok = dc_db_customer_find_by_person (db, p->person_index, &result->customer_id, &result->member_number, &found,
+                                      error);
+  if (ok && found)
+    ok = refuse_if_inside (store, result->customer_id, result->member_number, error);
+  else if (ok)
+    {
+      result->new_customer = TRUE;
+      ok = dc_db_next_id (db, "customers", &result->customer_id, error);
+      if (ok)
+        {
+          result->member_number = dc_member_number_for_id (result->customer_id);
+          ok = dc_db_customer_insert (db, result->customer_id, result->member_number, p->person_index, now, error)
+               && dc_audit_row (store, staff_id, "checkin", "customers", result->customer_id, error);
+        }
+    }
+
+  ok = ok && dc_db_next_id (db, "verifications", &ver.id, error);
+  if (ok)
+    {
+      ver.customer_id = result->customer_id;
+      ver.verified_at = now;
+      ver.verifier_id = staff_id;
+      ver.recorder_id = staff_id;
+      ver.doc_type = (char *) req->identity.doc_type;
+      ver.payload = p->payload;
+      ver.person_index = p->person_index;
+      ver.document_index = p->document_index;
+      ver.name_index = p->name_index;
+      ver.tier = tier_seal (vault, ver.customer_id, ver.id, &req->identity.dob);
+      ok = dc_db_verification_insert (db, &ver, &result->verification_id, error)
+           && dc_audit_row (store, staff_id, "checkin", "verifications", result->verification_id, error);
+      g_bytes_unref (ver.tier);
+    }
+
+  ok = ok && open_visit (store, actor, result->customer_id, result->verification_id, terminal.id, p->minor,
+                         req->internet, "checkin", result, error);
+  result->minor = p->minor;
+  dc_terminal_row_clear (&terminal);
+  return ok;
+}
+
+gboolean
+dc_checkin (DcStore *store, DcActor *actor, const DcCheckinRequest *request, DcCheckinResult *result,
+            GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  Prepared p = { 0 };
+  gboolean ok;
+
+  memset (result, 0, sizeof *result);
+  if (!require_counter (actor, error))
+    return FALSE;
+  if (!prepare (store, dc_actor_vault (actor), &request->identity, &p, &result->bad_field, error))
+    {
+      prepared_clear (&p);
+      return FALSE;
+    }
+
+  ok = dc_db_begin (db, error);
+  if (ok)
+    {
+      ok = checkin_locked (store, actor, request, &p, result, error) && dc_db_commit (db, error);
+      if (!ok)
+        dc_db_rollback (db);
+    }
+  prepared_clear (&p);
+  if (!ok)
+    {
+      DcField field = result->bad_field;
+      dc_checkin_result_clear (result);
+      memset (result, 0, sizeof *result);
+      result->bad_field = field;
+    }
+  return ok;
+}
+
+/* ---- check-in of a member on an existing verification ---- */
+
+static gboolean
+member_locked (DcStore *store, DcActor *actor, const char *member, const char *label, DcCheckinResult *result,
+               GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  DcVerificationRow ver = { 0 };
+  DcTerminalRow terminal = { 0 };
+  GDate adult, sixteen, today;
+  gboolean found, ok;
+
+  if (!dc_db_customer_find_by_member (db, member, &result->customer_id, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no member %s."), member);
+      return FALSE;
+    }
+  result->member_number = g_strdup (member);
+  if (!refuse_if_inside (store, result->customer_id, member, error)
+      || !dc_db_verification_latest (db, result->customer_id, &ver, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("Member %s has no identity record: verify a document."),
+                   member);
+      return FALSE;
+    }
+  result->verification_id = ver.id;
+  ok = dc_tier_dates (store, dc_actor_vault (actor), ver.id, ver.tier, &adult, &sixteen, error);
+  dc_verification_row_clear (&ver);
+  if (!ok)
+    return FALSE;
+
+  dc_store_today (store, &today);
+  result->minor = g_date_compare (&today, &adult) < 0;
+  if (result->minor)
+    {
+      /* the counter knows no birthday, only the 16th and 18th: enough for every profile */
+      if (!check_curfew (store, g_date_compare (&today, &sixteen) < 0 ? 15 : 17, error))
+        return FALSE;
+    }
+  if (!take_terminal (store, label, result->minor, &terminal, error))
+    return FALSE;
+  ok = open_visit (store, actor, result->customer_id, result->verification_id, terminal.id, result->minor, TRUE,
+                   "checkin-member", result, error);
+  dc_terminal_row_clear (&terminal);
+  return ok;
+}
+
+gboolean
+dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
+                   DcCheckinResult *result, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autofree char *member = NULL;
+  gboolean ok;
+
+  memset (result, 0, sizeof *result);
+  if (!require_counter (actor, error))
+    return FALSE;
+  if (!dc_member_number_check (member_number, &member))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("This is not a valid member number: check the digits."));
+      return FALSE;
+    }
+  ok = dc_db_begin (db, error);
+  if (ok)
+    {
+      ok = member_locked (store, actor, member, terminal, result, error) && dc_db_commit (db, error);
+      if (!ok)
+        dc_db_rollback (db);
+    }
+  if (!ok)
+    {
+      dc_checkin_result_clear (result);
+      memset (result, 0, sizeof *result);
+    }
+  return ok;
+}
+
+/* ---- seat change ---- */
+
+static gboolean
+move_locked (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  DcTerminalRow src = { 0 }, dst = { 0 };
+  DcVisitRow visit = { 0 };
+  gint64 staff_id = dc_actor_staff_id (actor);
+  gint64 now = dc_store_now (store);
+  gint64 new_session = 0;
+  gboolean found, ok;
+
+  if (!dc_db_terminal_find (db, from, &src, &found, error))
+    return FALSE;
+  if (!found || src.open_session == 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND,
+                   found ? _("Nobody is on terminal %s.") : _("There is no terminal “%s”."), from);
+      dc_terminal_row_clear (&src);
+      return FALSE;
+    }
+  ok = dc_db_visit_get (db, src.open_visit, &visit, &found, error);
+  if (ok && !found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("The visit on terminal %s is missing."), from);
+      ok = FALSE;
+    }
+  ok = ok && take_terminal (store, to, visit.minor, &dst, error);
+  ok = ok && dc_db_session_close (db, src.open_session, now, error)
+       && dc_audit_row (store, staff_id, "move", "terminal_sessions", src.open_session, error)
+       && dc_db_session_insert (db, visit.id, dst.id, now, &new_session, error)
+       && dc_audit_row (store, staff_id, "move", "terminal_sessions", new_session, error);
+  dc_terminal_row_clear (&src);
+  dc_terminal_row_clear (&dst);
+  dc_visit_row_clear (&visit);
+  return ok;
+}
+
+gboolean
+dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  gboolean ok;
+
+  if (!require_counter (actor, error))
+    return FALSE;
+  if (from == NULL || to == NULL || g_strcmp0 (from, to) == 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("Choose two different terminals to move between."));
+      return FALSE;
+    }
+  ok = dc_db_begin (db, error);
+  if (ok)
+    {
+      ok = move_locked (store, actor, from, to, error) && dc_db_commit (db, error);
+      if (!ok)
+        dc_db_rollback (db);
+    }
+  return ok;
+}
+
+/* ---- check-out ---- */
+
+static gboolean
+checkout_locked (DcStore *store, DcActor *actor, const char *label, gint64 visit_id, DcExitReason reason,
+                 GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  gint64 staff_id = actor != NULL ? dc_actor_staff_id (actor) : 0;
+  gint64 now = dc_store_now (store);
+  gint64 session = 0, terminal_id = 0;
+  DcVisitRow visit = { 0 };
+  gboolean found, ok;
+
+  if (label != NULL)
+    {
+      DcTerminalRow t = { 0 };
+
+      if (!dc_db_terminal_find (db, label, &t, &found, error))
+        return FALSE;
+      visit_id = found ? t.open_visit : 0;
+      if (found)
+        dc_terminal_row_clear (&t);
+      if (visit_id == 0)
+        {
+          g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND,
+                       found ? _("Nobody is on terminal %s.") : _("There is no terminal “%s”."), label);
+          return FALSE;
+        }
+    }
+  if (!dc_db_visit_get (db, visit_id, &visit, &found, error))
+    return FALSE;
+  if (!found || visit.exited_at != 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND,
+                   found ? _("Visit #%" PRId64 " has already ended.") : _("There is no visit #%" PRId64 "."),
+                   visit_id);
+      dc_visit_row_clear (&visit);
+      return FALSE;
+    }
+  dc_visit_row_clear (&visit);
+
+  ok = dc_db_session_open_for_visit (db, visit_id, &session, &terminal_id, &found, error);
+  if (ok && found)
+    ok = dc_db_session_close (db, session, now, error)
+         && dc_audit_row (store, staff_id, "checkout", "terminal_sessions", session, error);
+  return ok
+         && dc_db_visit_close (db, visit_id, now, staff_id, dc_exit_reason_code (reason), error)
+         && dc_audit_row (store, staff_id, "checkout", "visits", visit_id, error);
+}
+
+gboolean
+dc_checkout (DcStore *store, DcActor *actor, const char *terminal, gint64 visit_id, DcExitReason reason,
+             GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  gboolean ok;
+
+  if (actor != NULL && !require_counter (actor, error))
+    return FALSE;
+  ok = dc_db_begin (db, error);
+  if (ok)
+    {
+      ok = checkout_locked (store, actor, terminal, visit_id, reason, error) && dc_db_commit (db, error);
+      if (!ok)
+        dc_db_rollback (db);
+    }
+  return ok;
+}
+
+/* ---- reading an identity ---- */
+
+DcIdentityRecord *
+dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  DcVerificationRow row = { 0 };
+  g_autoptr(GBytes) plain = NULL;
+  gboolean found;
+
+  if (actor == NULL || !dc_actor_can_read_identity (actor))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_PERMISSION,
+                   _("Reading identity records needs a manager or an auditor signed in with a passphrase."));
+      return NULL;
+    }
+  if (!dc_db_verification_get (db, verification_id, &row, &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no verification #%" PRId64 "."),
+                   verification_id);
+      return NULL;
+    }
+  plain = dc_vault_open_sealed (dc_actor_vault (actor), row.payload, error);
+  dc_verification_row_clear (&row);
+  if (plain == NULL)
+    return NULL;
+
+  /* the read is recorded before anything is shown */
+  if (!dc_db_begin (db, error))
+    return NULL;
+  if (!dc_audit_row (store, dc_actor_staff_id (actor), "read", "verifications", verification_id, error)
+      || !dc_db_commit (db, error))
+    {
+      dc_db_rollback (db);
+      return NULL;
+    }
+  return dc_identity_record_new_from_bytes (plain, error);
+}

@@ -1,0 +1,67 @@
+/* app/dc-checkin.h — the counter's workflows: check-in, seat change, check-out, who is in. Each is one transaction. */
+#pragma once
+
+#include "dc-identity.h"
+#include "dc-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DC_EXIT_STAFF,      /* checked out at the counter */
+  DC_EXIT_CUSTOMER,   /* the customer checked out themselves */
+  DC_EXIT_CURFEW,     /* a minor sent home at the curfew */
+  DC_EXIT_AUTO,       /* closed automatically after the open-visit limit */
+  DC_EXIT_RECOVERED,  /* closed when recovering from a crash or power loss */
+} DcExitReason;
+
+const char *dc_exit_reason_code (DcExitReason reason);
+gboolean    dc_exit_reason_parse (const char *code, DcExitReason *out);
+
+typedef struct {
+  DcIdentity  identity;
+  const char *terminal;   /* label */
+  gboolean    internet;   /* the customer uses the internet (normally TRUE) */
+} DcCheckinRequest;
+
+typedef struct {
+  gint64   visit_id;
+  gint64   customer_id;
+  gint64   verification_id;
+  gint64   session_id;
+  char    *member_number;
+  gboolean new_customer;
+  gboolean minor;
+  DcField  bad_field;      /* on a refusal of the identity: the field concerned */
+} DcCheckinResult;
+
+void     dc_checkin_result_clear (DcCheckinResult *result);
+
+/* Check a customer in from an identity document. A person already known by name and date
+ * of birth (the person index) is the same customer with a fresh verification; a new one
+ * becomes a customer with a member number. Refuses, with a clear message and nothing
+ * written: an identity that breaks the document rules, a minor during the curfew or on an
+ * unfiltered terminal, a busy or unknown terminal, a person already in the store. */
+gboolean dc_checkin (DcStore *store, DcActor *actor, const DcCheckinRequest *request, DcCheckinResult *result,
+                     GError **error);
+
+/* Check a known customer in on an existing verification (member card): no new identity
+ * record, the visit relies on the customer's newest verification. */
+gboolean dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
+                            DcCheckinResult *result, GError **error);
+
+/* Move the customer on terminal @from to the free terminal @to. */
+gboolean dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error);
+
+/* Check out the visit on terminal @terminal, or visit @visit_id when @terminal is NULL. */
+gboolean dc_checkout (DcStore *store, DcActor *actor, const char *terminal, gint64 visit_id, DcExitReason reason,
+                      GError **error);
+
+/* The dates on which the customer of a verification turns 18 and 16, from the counter
+ * tier (no personal data is decrypted; @tier NULL reads the stored one; @sixteen_on may be NULL). */
+gboolean dc_tier_dates (DcStore *store, const DcVault *vault, gint64 verification_id, GBytes *tier,
+                        GDate *adult_on, GDate *sixteen_on, GError **error);
+
+/* Read a verification's identity (manager or auditor; the read is audited). */
+DcIdentityRecord *dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* app/dc-demo.h — a demo store with realistic synthetic history, made through the real workflows. */
+#pragma once
+
+#include "dc-store.h"
+
+G_BEGIN_DECLS
+
+/* The demo store's well-known secrets: it holds no real person, and says so everywhere. */
+#define DC_DEMO_PASSPHRASE "demo-passphrase"
+#define DC_DEMO_PIN        "0000"
+#define DC_DEMO_MANAGER    "店長 デモ"
+
+typedef struct {
+  guint    days;            /* history length, ending today (store time) */
+  guint    visits_per_day;
+  guint32  seed;
+  guint    terminals;       /* 0: dc_demo_default_terminals (); every fourth is filtered */
+  /* progress, called about once per simulated day (may be NULL) */
+  void   (*progress) (guint day, guint days, gpointer user_data);
+  gpointer progress_data;
+} DcDemoOptions;
+
+typedef struct {
+  guint64 visits;
+  guint64 new_customers;
+  guint64 returning_by_document;
+  guint64 returning_by_card;
+  guint64 seat_changes;
+  guint64 minors;
+  guint64 refused;          /* attempts the rules refused (e.g. curfew), as at a real counter */
+} DcDemoStats;
+
+/* Terminals a demo store gets for @visits_per_day: 60, more when the load needs them
+ * (a visit lasts about four hours), so that few arrivals find the store full. */
+guint    dc_demo_default_terminals (guint visits_per_day);
+
+/* Create a demo store in @dir (which must not hold a store) and fill it. The recovery key is
+ * printed nowhere: a demo store needs none. */
+DcStore *dc_demo_create (const char *dir, const DcDemoOptions *options, DcDemoStats *stats, GError **error);
+
+/* Add @options->days of history ending at the store's current time to an existing store,
+ * acting as @actor (counter staff signed in with a PIN is enough), on its free terminals.
+ * Used by dc_demo_create and by the benchmarks. Each simulated day is one transaction;
+ * durability is relaxed (dc_db_set_bulk) while it runs. Refusals by the rules are counted
+ * in @stats->refused; any other failure stops it with @error (the days before it stay).
+ * Leaves the store's clock as it found it. */
+gboolean dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDemoStats *stats,
+                       GError **error);
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* app/dc-profile.h — prefecture rule profiles: who is a minor, when the youth curfew applies. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One curfew band: people younger than @under_age may not stay from @start_minute
+ * (included) to @end_minute (excluded), minutes after local midnight. A band whose start
+ * is after its end wraps past midnight; one whose start equals its end is empty. */
+typedef struct {
+  guint under_age;
+  guint start_minute;
+  guint end_minute;
+} DcCurfewBand;
+
+#define DC_PROFILE_MAX_BANDS 4
+
+typedef struct {
+  const char   *id;                 /* "tokyo", "osaka", "custom" */
+  const char   *label;              /* English, translatable with _() */
+  guint         minor_under;        /* under this age a visitor is a minor (18) */
+  gboolean      allow_health_insurance_card; /* old 健康保険証 accepted as ID */
+  guint         n_bands;
+  DcCurfewBand  bands[DC_PROFILE_MAX_BANDS];
+} DcProfile;
+
+/* Built-in profiles: "tokyo" (under 18, 23:00–04:00), "osaka" (under 16 19:00–05:00,
+ * 16–17 22:00–05:00). Returns NULL for an unknown id. */
+const DcProfile *dc_profile_lookup (const char *id);
+
+/* All built-in profiles, for a chooser. */
+const DcProfile *dc_profile_list (gsize *n_profiles);
+
+/* Is someone of @age a minor under @profile? */
+gboolean dc_profile_is_minor (const DcProfile *profile, guint age);
+
+/* Does the curfew forbid someone of @age to be in the store at @minute_of_day
+ * (0…1439, as dc_time_minute_of_day () gives)? */
+gboolean dc_profile_in_curfew (const DcProfile *profile, guint age, guint minute_of_day);
+
+/* Minutes from @minute_of_day until the curfew for @age begins (0 if in curfew now),
+ * or -1 when no band applies to that age. */
+gint dc_profile_minutes_to_curfew (const DcProfile *profile, guint age, guint minute_of_day);
+
+G_END_DECLS

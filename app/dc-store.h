@@ -1,0 +1,100 @@
+/* app/dc-store.h — one store: its database, keys, rule profile, clock, and the staff who act on it. */
+#pragma once
+
+#include <glib.h>
+#include "dc-error.h"
+#include "dc-profile.h"
+#include "dc-vault.h"
+#include "dc-db.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DcStore DcStore;
+typedef struct _DcActor DcActor;
+
+/* Time comes from here, so tests can travel years in a second. Returns UTC microseconds. */
+typedef gint64 (*DcClockFunc) (gpointer user_data);
+
+#define DC_STORE_DB_NAME "daicho.db"
+#define DC_PIN_ATTEMPTS  5
+
+typedef struct {
+  const char *name;          /* store name */
+  const char *operator_name; /* the legal entity that runs it */
+  const char *address;       /* may be NULL */
+  const char *prefecture;    /* rule profile id: "tokyo" … */
+  const char *timezone;      /* NULL: Asia/Tokyo */
+  const char *manager;       /* the first manager's display name */
+  gboolean    demo;          /* a demo store, labelled as such everywhere */
+} DcStoreSetup;
+
+/* The store directory a program uses when none is given: $DAICHO_STORE, else
+ * $XDG_DATA_HOME/daicho/store. */
+char     *dc_store_default_dir (void);
+
+/* Create a store in @dir (created 0700): schema, master key, the manager with a passphrase
+ * slot and a PIN slot, the recovery slot. *@out_recovery_code receives the recovery key
+ * (free with dc_secret_free): it is shown once and never stored. Fails with DC_ERROR_EXISTS
+ * when @dir already holds a store; on any failure nothing is left behind. */
+DcStore  *dc_store_create (const char *dir, const DcStoreSetup *setup, const char *manager_passphrase,
+                           const char *manager_pin, char **out_recovery_code, GError **error);
+DcStore  *dc_store_open (const char *dir, GError **error);
+void      dc_store_free (DcStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcStore, dc_store_free)
+
+DcDb            *dc_store_db (DcStore *store);
+const char      *dc_store_dir (DcStore *store);
+const char      *dc_store_name (DcStore *store);
+const char      *dc_store_operator (DcStore *store);
+const char      *dc_store_uuid (DcStore *store);
+gboolean         dc_store_is_demo (DcStore *store);
+GTimeZone       *dc_store_timezone (DcStore *store);
+const DcProfile *dc_store_profile (DcStore *store);
+const guint8    *dc_store_box_pk (DcStore *store);
+const guint8    *dc_store_sign_pk (DcStore *store);
+
+void      dc_store_set_clock (DcStore *store, DcClockFunc func, gpointer user_data);
+/* The clock now in use (the real one unless a test or the demo set another), to restore it later. */
+void      dc_store_get_clock (DcStore *store, DcClockFunc *func, gpointer *user_data);
+gint64    dc_store_now (DcStore *store);
+/* Today in the store's time zone. */
+void      dc_store_today (DcStore *store, GDate *out);
+
+/* ---- who acts ---- */
+
+/* Sign in with a staff PIN: five wrong PINs in a row lock the account (DC_ERROR_LOCKED)
+ * until a manager unlocks it; every failure is in the audit chain. */
+DcActor  *dc_store_sign_in_pin (DcStore *store, const char *staff_name, const char *pin, GError **error);
+/* Sign in a manager or auditor with their passphrase: the vault holds the master key and
+ * a checkpoint of the audit chain is signed. */
+DcActor  *dc_store_sign_in_passphrase (DcStore *store, const char *staff_name, const char *passphrase,
+                                       GError **error);
+/* Unlock with the recovery key on behalf of manager @staff_name (to set a new passphrase). */
+DcActor  *dc_store_sign_in_recovery (DcStore *store, const char *staff_name, const char *recovery_code,
+                                     GError **error);
+void      dc_actor_free (DcActor *actor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcActor, dc_actor_free)
+
+gint64         dc_actor_staff_id (const DcActor *actor);
+const char    *dc_actor_name (const DcActor *actor);
+const char    *dc_actor_role (const DcActor *actor);
+const DcVault *dc_actor_vault (const DcActor *actor);
+/* Managers and auditors signed in with their passphrase (or the recovery key). */
+gboolean       dc_actor_can_read_identity (const DcActor *actor);
+gboolean       dc_actor_is_manager (const DcActor *actor);
+
+/* ---- set-up (managers) ---- */
+
+/* Add a staff member with a PIN; managers and auditors also need a passphrase. */
+gboolean  dc_store_add_staff (DcStore *store, DcActor *manager, const char *name, const char *role,
+                              const char *pin, const char *passphrase, gint64 *out_id, GError **error);
+/* Clear a PIN lock-out. */
+gboolean  dc_store_unlock_staff (DcStore *store, DcActor *manager, const char *name, GError **error);
+/* Replace a manager's or auditor's passphrase (after a recovery-key sign-in, or their own). */
+gboolean  dc_store_set_passphrase (DcStore *store, DcActor *manager, const char *name, const char *passphrase,
+                                   GError **error);
+
+gboolean  dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, const char *booth,
+                                 gboolean filtered, gint64 *out_id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* db/dc-db-records.h — typed access to every table: the only place outside dc-db.c that holds SQL. */
+#pragma once
+
+#include "dc-db.h"
+
+G_BEGIN_DECLS
+
+/* ---- store, settings, keys ---- */
+
+typedef struct {
+  char    *uuid;
+  char    *name;
+  char    *operator_name;
+  char    *address;
+  char    *prefecture;
+  char    *timezone;
+  gboolean demo;
+  gint64   created_at;
+} DcStoreRow;
+
+void     dc_store_row_clear (DcStoreRow *row);
+gboolean dc_db_store_insert (DcDb *db, const DcStoreRow *row, GError **error);
+gboolean dc_db_store_get (DcDb *db, DcStoreRow *row, gboolean *found, GError **error);
+
+gboolean dc_db_store_keys_insert (DcDb *db, const guint8 box_pk[32], const guint8 sign_pk[32], GError **error);
+gboolean dc_db_store_keys_get (DcDb *db, guint8 box_pk[32], guint8 sign_pk[32], GError **error);
+
+/* Returns the row id of the setting (for the audit entry); @value NULL when unset. */
+gboolean dc_db_setting_set (DcDb *db, const char *key, const char *value, gint64 *out_id, GError **error);
+char    *dc_db_setting_get (DcDb *db, const char *key, GError **error);
+
+/* ---- staff and key slots ---- */
+
+typedef struct {
+  gint64   id;
+  char    *name;
+  char    *role;
+  gboolean active;
+  gint     failed_pins;
+  gint64   locked_at;     /* 0 = not locked */
+} DcStaffRow;
+
+void     dc_staff_row_clear (DcStaffRow *row);
+gboolean dc_db_staff_insert (DcDb *db, const char *name, const char *role, gint64 now, gint64 *out_id,
+                             GError **error);
+gboolean dc_db_staff_find (DcDb *db, const char *name, DcStaffRow *row, gboolean *found, GError **error);
+gboolean dc_db_staff_get (DcDb *db, gint64 id, DcStaffRow *row, gboolean *found, GError **error);
+gboolean dc_db_staff_set_pin_state (DcDb *db, gint64 id, gint failed_pins, gint64 locked_at, GError **error);
+/* Every staff row, by name; an array of DcStaffRow. */
+GArray  *dc_db_staff_list (DcDb *db, GError **error);
+
+typedef struct {
+  gint64  id;
+  char   *kind;       /* "passphrase", "recovery", "pin" */
+  gint64  staff_id;   /* 0 for the recovery slot */
+  gint64  opslimit;
+  gint64  memlimit;
+  GBytes *salt;
+  GBytes *nonce;
+  GBytes *wrapped;
+} DcKeySlotRow;
+
+void     dc_key_slot_row_clear (DcKeySlotRow *row);
+gboolean dc_db_keyslot_insert (DcDb *db, const DcKeySlotRow *row, gint64 now, gint64 *out_id, GError **error);
+/* The newest slot of @kind for @staff_id (0: the recovery slot). */
+gboolean dc_db_keyslot_find (DcDb *db, const char *kind, gint64 staff_id, DcKeySlotRow *row, gboolean *found,
+                             GError **error);
+gboolean dc_db_keyslot_delete_for (DcDb *db, const char *kind, gint64 staff_id, GError **error);
+
+/* ---- terminals ---- */
+
+typedef struct {
+  gint64   id;
+  char    *label;
+  char    *booth;
+  char    *kind;
+  gboolean filtered;
+  gboolean active;
+  gboolean out_of_order;
+  /* filled by dc_db_terminal_list */
+  gint64   open_session;   /* 0 = free */
+  gint64   open_visit;
+  gint64   session_started;
+} DcTerminalRow;
+
+void     dc_terminal_row_clear (DcTerminalRow *row);
+gboolean dc_db_terminal_insert (DcDb *db, const DcTerminalRow *row, gint64 now, gint64 *out_id, GError **error);
+gboolean dc_db_terminal_find (DcDb *db, const char *label, DcTerminalRow *row, gboolean *found, GError **error);
+/* Every terminal in label order with its open session, if any; an array of DcTerminalRow. */
+GArray  *dc_db_terminal_list (DcDb *db, GError **error);
+
+/* ---- customers, verifications, visits, sessions ---- */
+
+/* The id the next row of @table will get (AUTOINCREMENT never reuses one), for values
+ * that must be known before the row exists (member numbers, associated data). Only
+ * meaningful inside a write transaction. */
+gboolean dc_db_next_id (DcDb *db, const char *table, gint64 *out_id, GError **error);
+
+gboolean dc_db_customer_insert (DcDb *db, gint64 id, const char *member_number, GBytes *person_index, gint64 now,
+                                GError **error);
+gboolean dc_db_customer_find_by_person (DcDb *db, GBytes *person_index, gint64 *out_id, char **out_member,
+                                        gboolean *found, GError **error);
+gboolean dc_db_customer_find_by_member (DcDb *db, const char *member_number, gint64 *out_id, gboolean *found,
+                                        GError **error);
+gboolean dc_db_customer_member (DcDb *db, gint64 customer_id, char **out_member, GError **error);
+
+typedef struct {
+  gint64  id;
+  gint64  customer_id;
+  gint64  verified_at;
+  gint64  verifier_id;
+  gint64  recorder_id;
+  char   *doc_type;
+  GBytes *payload;
+  GBytes *person_index;
+  GBytes *document_index;   /* NULL when the number may not be recorded */
+  gint64  name_index;
+  GBytes *tier;
+  gint64  supersedes;       /* 0 = none */
+  char   *reason;
+} DcVerificationRow;
+
+void     dc_verification_row_clear (DcVerificationRow *row);
+gboolean dc_db_verification_insert (DcDb *db, const DcVerificationRow *row, gint64 *out_id, GError **error);
+gboolean dc_db_verification_get (DcDb *db, gint64 id, DcVerificationRow *row, gboolean *found, GError **error);
+/* The newest verification of a customer. */
+gboolean dc_db_verification_latest (DcDb *db, gint64 customer_id, DcVerificationRow *row, gboolean *found,
+                                    GError **error);
+
+typedef struct {
+  gint64   id;
+  gint64   customer_id;
+  gint64   verification_id;
+  gint64   entered_at;
+  gint64   exited_at;      /* 0 = still in */
+  gint64   staff_in;
+  gint64   staff_out;
+  char    *exit_reason;
+  gboolean minor;
+  gboolean internet;
+} DcVisitRow;
+
+void     dc_visit_row_clear (DcVisitRow *row);
+gboolean dc_db_visit_insert (DcDb *db, const DcVisitRow *row, gint64 *out_id, GError **error);
+gboolean dc_db_visit_get (DcDb *db, gint64 id, DcVisitRow *row, gboolean *found, GError **error);
+gboolean dc_db_visit_open_for_customer (DcDb *db, gint64 customer_id, gint64 *out_visit, gboolean *found,
+                                        GError **error);
+gboolean dc_db_visit_close (DcDb *db, gint64 visit_id, gint64 at, gint64 staff_id, const char *reason,
+                            GError **error);
+
+gboolean dc_db_session_insert (DcDb *db, gint64 visit_id, gint64 terminal_id, gint64 at, gint64 *out_id,
+                               GError **error);
+gboolean dc_db_session_close (DcDb *db, gint64 session_id, gint64 at, GError **error);
+/* The open session of a visit (a visit has at most one at a time). */
+gboolean dc_db_session_open_for_visit (DcDb *db, gint64 visit_id, gint64 *out_session, gint64 *out_terminal,
+                                       gboolean *found, GError **error);
+gboolean dc_db_session_open_on_terminal (DcDb *db, gint64 terminal_id, gint64 *out_session, gint64 *out_visit,
+                                         gboolean *found, GError **error);
+
+/* Who is in now: no personal data. */
+typedef struct {
+  gint64   visit_id;
+  gint64   customer_id;
+  char    *member_number;
+  char    *terminal;
+  gint64   entered_at;
+  gint64   session_started;
+  gboolean minor;
+  GBytes  *tier;           /* the verification's counter tier, for the date a minor turns 18 */
+  gint64   verification_id;
+} DcPresenceRow;
+
+void     dc_presence_row_clear (DcPresenceRow *row);
+GArray  *dc_db_presence_list (DcDb *db, GError **error);
+
+/* ---- audit chain ---- */
+
+typedef struct {
+  gint64  seq;
+  gint64  at;
+  gint64  staff_id;       /* 0 = the system */
+  char   *action;
+  char   *subject_table;  /* NULL for entries about no row */
+  gint64  subject_id;
+  GBytes *row_hash;
+  GBytes *prev_hash;
+  GBytes *hash;
+} DcAuditRow;
+
+void     dc_audit_row_clear (DcAuditRow *row);
+gboolean dc_db_audit_head (DcDb *db, gint64 *out_seq, guint8 hash[32], gboolean *found, GError **error);
+gboolean dc_db_audit_insert (DcDb *db, const DcAuditRow *row, GError **error);
+/* The highest sequence number ever handed out (sqlite_sequence): outlives deleted entries. */
+gboolean dc_db_audit_high_water (DcDb *db, gint64 *out_seq, GError **error);
+typedef gboolean (*DcAuditFunc) (const DcAuditRow *row, gpointer user_data, GError **error);
+gboolean dc_db_audit_foreach (DcDb *db, DcAuditFunc func, gpointer user_data, GError **error);
+/* The newest entry about one row. */
+gboolean dc_db_audit_latest_for (DcDb *db, const char *table, gint64 id, DcAuditRow *row, gboolean *found,
+                                 GError **error);
+
+typedef struct {
+  gint64  id;
+  gint64  seq;
+  GBytes *head_hash;
+  gint64  at;
+  GBytes *signature;
+} DcCheckpointRow;
+
+void     dc_checkpoint_row_clear (DcCheckpointRow *row);
+gboolean dc_db_checkpoint_insert (DcDb *db, const DcCheckpointRow *row, GError **error);
+gboolean dc_db_checkpoint_latest (DcDb *db, DcCheckpointRow *row, gboolean *found, GError **error);
+/* Every checkpoint; an array of DcCheckpointRow. */
+GArray  *dc_db_checkpoint_list (DcDb *db, GError **error);
+
+/* Names of the triggers present in the schema. */
+GPtrArray *dc_db_trigger_names (DcDb *db, GError **error);
+/* PRAGMA quick_check: NULL when "ok", else what SQLite reported. */
+char      *dc_db_quick_check (DcDb *db, GError **error);
+
+G_END_DECLS

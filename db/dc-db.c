@@ -1,0 +1,742 @@
+/* db/dc-db.c — the one wrapper around SQLite: every call checked, every failure a GError naming its statement. */
+#include "dc-db.h"
+#include "dc-schema.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* 'DAIC': a Daicho database, so another program's file is refused rather than migrated. */
+#define DC_APPLICATION_ID 0x44414943
+#define DC_BUSY_TIMEOUT_MS 10000
+
+struct _DcDb
+{
+  sqlite3    *handle;
+  char       *path;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  guint       depth;        /* transaction nesting: 0 none, 1 BEGIN, >1 savepoints */
+  gboolean    purge_allowed;
+  gint        version;
+};
+
+G_DEFINE_QUARK (dc-db-error-quark, dc_db_error)
+
+static gint
+code_for_rc (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return DC_DB_ERROR_BUSY;
+    case SQLITE_CONSTRAINT:
+      return DC_DB_ERROR_CONSTRAINT;
+    case SQLITE_FULL:
+      return DC_DB_ERROR_FULL;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return DC_DB_ERROR_CORRUPT;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      return DC_DB_ERROR_OPEN;
+    default:
+      return DC_DB_ERROR_FAILED;
+    }
+}
+
+void
+dc_db_set_error (DcDb *db, int rc, const char *sql, GError **error)
+{
+  const char *msg = db != NULL && db->handle != NULL ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
+  gint code = code_for_rc (rc);
+  g_autofree char *shown = NULL;
+
+  /* Name the statement, shortened: enough to find it in db/, never any bound value. */
+  shown = g_strndup (sql != NULL ? sql : "?", 120);
+  g_strdelimit (shown, "\n", ' ');
+
+  switch ((DcDbErrorCode) code)
+    {
+    case DC_DB_ERROR_FULL:
+      g_set_error (error, DC_DB_ERROR, code,
+                   _("The disk is full: nothing was saved. Free some space and try again (%s)."), shown);
+      break;
+    case DC_DB_ERROR_BUSY:
+      g_set_error (error, DC_DB_ERROR, code,
+                   _("The database is busy in another program: nothing was saved. Try again (%s)."), shown);
+      break;
+    case DC_DB_ERROR_CORRUPT:
+      g_set_error (error, DC_DB_ERROR, code,
+                   _("The database file is damaged or not a Daicho database: %s (%s)."), msg, shown);
+      break;
+    case DC_DB_ERROR_FAILED:
+    case DC_DB_ERROR_OPEN:
+    case DC_DB_ERROR_CONSTRAINT:
+    case DC_DB_ERROR_NEWER_SCHEMA:
+    case DC_DB_ERROR_NOT_FOUND:
+    default:
+      g_set_error (error, DC_DB_ERROR, code, _("Database error: %s (in: %s)"), msg, shown);
+      break;
+    }
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+purge_allowed_func (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  DcDb *db = sqlite3_user_data (ctx);
+
+  sqlite3_result_int (ctx, db->purge_allowed ? 1 : 0);
+}
+
+static gboolean
+pragma_int (DcDb *db, const char *sql, gint64 *out, GError **error)
+{
+  gboolean found = FALSE;
+
+  if (!dc_db_int (db, out, &found, error, sql, ""))
+    return FALSE;
+  if (!found)
+    *out = 0;
+  return TRUE;
+}
+
+/* Create the file 0600 before SQLite does: its WAL and shm files copy that mode. */
+static gboolean
+ensure_private_file (const char *path, gboolean create, GError **error)
+{
+  int fd;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!create)
+    {
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_NOT_FOUND,
+                   _("There is no Daicho store at %s."), path);
+      return FALSE;
+    }
+
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    if (g_mkdir_with_parents (dir, 0700) != 0)
+      {
+        int saved = errno;
+        g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_OPEN,
+                     _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+        return FALSE;
+      }
+  }
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_OPEN,
+                   _("Cannot create %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+migrate (DcDb *db, gint64 from, GError **error)
+{
+  for (gint v = (gint) from + 1; v <= DC_DB_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
+      g_autofree char *set_app_id = g_strdup_printf ("PRAGMA application_id = %d", DC_APPLICATION_ID);
+
+      if (!dc_db_begin (db, error))
+        return FALSE;
+      if ((v == 1 && !dc_db_exec (db, set_app_id, error))
+          || !dc_db_exec (db, dc_schema_migration (v), error)
+          || !dc_db_exec (db, set_version, error)
+          || !dc_db_commit (db, error))
+        {
+          dc_db_rollback (db);
+          return FALSE;
+        }
+    }
+  db->version = DC_DB_SCHEMA_VERSION;
+  return TRUE;
+}
+
+/* Look before touching: a newer or foreign file is refused before any pragma that writes. */
+static gboolean
+check_file_kind (DcDb *db, gint64 *out_version, GError **error)
+{
+  gint64 version = 0, app_id = 0, tables = 0;
+  gboolean found;
+
+  if (!pragma_int (db, "PRAGMA user_version", &version, error)
+      || !pragma_int (db, "PRAGMA application_id", &app_id, error)
+      || !dc_db_int (db, &tables, &found, error, "SELECT count(*) FROM sqlite_schema", ""))
+    return FALSE;
+
+  if (app_id != DC_APPLICATION_ID && (app_id != 0 || tables != 0))
+    {
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_CORRUPT,
+                   _("%s is not a Daicho database: nothing was changed."), db->path);
+      return FALSE;
+    }
+  if (version > DC_DB_SCHEMA_VERSION)
+    {
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_NEWER_SCHEMA,
+                   _("This store was written by a newer version of Daicho (schema %d; this program knows up to %d). "
+                     "Nothing was changed: install the newer version to open it."),
+                   (int) version, DC_DB_SCHEMA_VERSION);
+      return FALSE;
+    }
+  *out_version = version;
+  return TRUE;
+}
+
+DcDb *
+dc_db_open (const char *path, gboolean create, GError **error)
+{
+  g_autoptr(DcDb) db = g_new0 (DcDb, 1);
+  gint64 version = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db->path = g_strdup (path);
+  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          finalize_statement);
+  if (!ensure_private_file (path, create, error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &db->handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      dc_db_set_error (db, rc, "open", error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db->handle, DC_BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (db->handle, 1);
+
+  rc = sqlite3_create_function_v2 (db->handle, "dc_purge_allowed", 0,
+                                   SQLITE_UTF8 | SQLITE_INNOCUOUS, db,
+                                   purge_allowed_func, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      dc_db_set_error (db, rc, "create_function", error);
+      return NULL;
+    }
+
+  if (!check_file_kind (db, &version, error))
+    return NULL;
+
+  /* incremental vacuum must be chosen before the first table exists, and before WAL writes the header */
+  if (version == 0 && !dc_db_exec (db, "PRAGMA auto_vacuum = INCREMENTAL", error))
+    return NULL;
+
+  if (!dc_db_exec (db,
+                   "PRAGMA journal_mode = WAL;"
+                   "PRAGMA synchronous = FULL;"
+                   "PRAGMA foreign_keys = ON;"
+                   "PRAGMA secure_delete = ON;"
+                   "PRAGMA trusted_schema = OFF;"
+                   "PRAGMA cell_size_check = ON;", error))
+    return NULL;
+
+  db->version = (gint) version;
+  if (version < DC_DB_SCHEMA_VERSION && !migrate (db, version, error))
+    return NULL;
+
+  return g_steal_pointer (&db);
+}
+
+void
+dc_db_close (DcDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->statements, g_hash_table_unref);
+  if (db->handle != NULL)
+    sqlite3_close_v2 (db->handle);
+  g_free (db->path);
+  g_free (db);
+}
+
+sqlite3 *
+dc_db_handle (DcDb *db)
+{
+  return db->handle;
+}
+
+const char *
+dc_db_path (DcDb *db)
+{
+  return db->path;
+}
+
+gint
+dc_db_schema_version (DcDb *db)
+{
+  return db->version;
+}
+
+gboolean
+dc_db_exec (DcDb *db, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      dc_db_set_error (db, rc, sql, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (DcDb *db, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      dc_db_set_error (db, rc, sql, error);
+      return NULL;
+    }
+  g_hash_table_insert (db->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+static gboolean
+bind_va (DcDb *db, sqlite3_stmt *stmt, const char *sql, const char *types, va_list ap, GError **error)
+{
+  int idx = 1;
+
+  for (const char *t = types; *t != '\0'; t++, idx++)
+    {
+      int rc = SQLITE_OK;
+
+      switch (*t)
+        {
+        case 'i':
+          rc = sqlite3_bind_int64 (stmt, idx, va_arg (ap, gint64));
+          break;
+        case 'b':
+          rc = sqlite3_bind_int (stmt, idx, va_arg (ap, gboolean) ? 1 : 0);
+          break;
+        case 't':
+          {
+            const char *s = va_arg (ap, const char *);
+            rc = s != NULL ? sqlite3_bind_text (stmt, idx, s, -1, SQLITE_TRANSIENT)
+                           : sqlite3_bind_null (stmt, idx);
+          }
+          break;
+        case 'x':
+          {
+            GBytes *bytes = va_arg (ap, GBytes *);
+            gsize len = 0;
+            const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+            if (bytes == NULL)
+              rc = sqlite3_bind_null (stmt, idx);
+            else
+              rc = sqlite3_bind_blob64 (stmt, idx, len > 0 ? data : "", len, SQLITE_TRANSIENT);
+          }
+          break;
+        case 'r':
+          {
+            const guint8 *data = va_arg (ap, const guint8 *);
+            gsize len = va_arg (ap, gsize);
+            rc = sqlite3_bind_blob64 (stmt, idx, data, len, SQLITE_TRANSIENT);
+          }
+          break;
+        case 'n':
+          rc = sqlite3_bind_null (stmt, idx);
+          break;
+        default:
+          g_error ("dc_db: unknown parameter type '%c' for %s", *t, sql);
+        }
+      if (rc != SQLITE_OK)
+        {
+          dc_db_set_error (db, rc, sql, error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+dc_db_query (DcDb *db, GError **error, const char *sql, const char *types, ...)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  va_list ap;
+  gboolean ok;
+
+  if (stmt == NULL)
+    return NULL;
+  va_start (ap, types);
+  ok = bind_va (db, stmt, sql, types, ap, error);
+  va_end (ap);
+  return ok ? stmt : NULL;
+}
+
+gboolean
+dc_db_next (DcDb *db, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    dc_db_set_error (db, rc, sqlite3_sql (stmt), error);
+  sqlite3_reset (stmt);
+  return FALSE;
+}
+
+gboolean
+dc_db_run (DcDb *db, GError **error, const char *sql, const char *types, ...)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  va_list ap;
+  gboolean ok;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  va_start (ap, types);
+  ok = bind_va (db, stmt, sql, types, ap, error);
+  va_end (ap);
+  if (!ok)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      dc_db_set_error (db, rc, sql, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+dc_db_int (DcDb *db, gint64 *out, gboolean *found, GError **error, const char *sql, const char *types, ...)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  va_list ap;
+  gboolean ok;
+  int rc;
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  va_start (ap, types);
+  ok = bind_va (db, stmt, sql, types, ap, error);
+  va_end (ap);
+  if (!ok)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = sqlite3_column_type (stmt, 0) != SQLITE_NULL;
+      *out = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_DONE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dc_db_set_error (db, rc, sql, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+dc_db_last_id (DcDb *db)
+{
+  return sqlite3_last_insert_rowid (db->handle);
+}
+
+gint
+dc_db_changes (DcDb *db)
+{
+  return sqlite3_changes (db->handle);
+}
+
+char *
+dc_db_col_text (sqlite3_stmt *stmt, int col)
+{
+  const unsigned char *s = sqlite3_column_text (stmt, col);
+
+  return s != NULL ? g_strdup ((const char *) s) : NULL;
+}
+
+GBytes *
+dc_db_col_bytes (sqlite3_stmt *stmt, int col)
+{
+  const void *data;
+  int len;
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return NULL;
+  data = sqlite3_column_blob (stmt, col);
+  len = sqlite3_column_bytes (stmt, col);
+  return g_bytes_new (data, len);
+}
+
+gint64
+dc_db_col_int (sqlite3_stmt *stmt, int col)
+{
+  return sqlite3_column_int64 (stmt, col);
+}
+
+gboolean
+dc_db_col_is_null (sqlite3_stmt *stmt, int col)
+{
+  return sqlite3_column_type (stmt, col) == SQLITE_NULL;
+}
+
+gboolean
+dc_db_begin (DcDb *db, GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (db->depth == 0)
+    {
+      if (!dc_db_exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+    }
+  else
+    {
+      sql = g_strdup_printf ("SAVEPOINT dc_%u", db->depth);
+      if (!dc_db_exec (db, sql, error))
+        return FALSE;
+    }
+  db->depth++;
+  return TRUE;
+}
+
+gboolean
+dc_db_commit (DcDb *db, GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (db->depth > 0, FALSE);
+
+  if (db->depth == 1)
+    {
+      if (!dc_db_exec (db, "COMMIT", error))
+        return FALSE;
+    }
+  else
+    {
+      sql = g_strdup_printf ("RELEASE dc_%u", db->depth - 1);
+      if (!dc_db_exec (db, sql, error))
+        return FALSE;
+    }
+  db->depth--;
+  return TRUE;
+}
+
+void
+dc_db_rollback (DcDb *db)
+{
+  g_autofree char *sql = NULL;
+
+  if (db->depth == 0)
+    return;
+  if (db->depth == 1)
+    {
+      /* Failing here means SQLite already rolled back (e.g. after SQLITE_FULL). */
+      if (sqlite3_get_autocommit (db->handle) == 0)
+        sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+    }
+  else
+    {
+      sql = g_strdup_printf ("ROLLBACK TO dc_%u; RELEASE dc_%u", db->depth - 1, db->depth - 1);
+      sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+    }
+  db->depth--;
+}
+
+gboolean
+dc_db_in_transaction (DcDb *db)
+{
+  return db->depth > 0;
+}
+
+gboolean
+dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error)
+{
+  return dc_db_exec (db, bulk ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL", error);
+}
+
+void
+dc_db_allow_purge (DcDb *db, gboolean allow)
+{
+  db->purge_allowed = allow;
+}
+
+void
+dc_db_put_u64 (GByteArray *out, guint64 v)
+{
+  guint8 b[8];
+
+  for (int i = 0; i < 8; i++)
+    b[i] = (guint8) (v >> (56 - 8 * i));
+  g_byte_array_append (out, b, 8);
+}
+
+void
+dc_db_put_chunk (GByteArray *out, const void *data, gsize len)
+{
+  dc_db_put_u64 (out, len);
+  if (len > 0)
+    g_byte_array_append (out, data, len);
+}
+
+/* Encode the current row of @stmt. The format is pinned by a known-answer test. */
+static void
+encode_row (sqlite3_stmt *stmt, const char *table, GByteArray *out)
+{
+  int n = sqlite3_column_count (stmt);
+
+  g_byte_array_set_size (out, 0);
+  dc_db_put_chunk (out, "daicho-row-v1", 13);
+  dc_db_put_chunk (out, table, strlen (table));
+  for (int c = 0; c < n; c++)
+    {
+      const char *name = sqlite3_column_name (stmt, c);
+      guint8 tag;
+
+      dc_db_put_chunk (out, name, strlen (name));
+      switch (sqlite3_column_type (stmt, c))
+        {
+        case SQLITE_INTEGER:
+          tag = 'i';
+          g_byte_array_append (out, &tag, 1);
+          dc_db_put_u64 (out, (guint64) sqlite3_column_int64 (stmt, c));
+          break;
+        case SQLITE_FLOAT:
+          {
+            double d = sqlite3_column_double (stmt, c);
+            guint64 bits;
+
+            memcpy (&bits, &d, sizeof bits);
+            tag = 'f';
+            g_byte_array_append (out, &tag, 1);
+            dc_db_put_u64 (out, bits);
+          }
+          break;
+        case SQLITE_TEXT:
+          tag = 't';
+          g_byte_array_append (out, &tag, 1);
+          dc_db_put_chunk (out, sqlite3_column_text (stmt, c), sqlite3_column_bytes (stmt, c));
+          break;
+        case SQLITE_BLOB:
+          tag = 'x';
+          g_byte_array_append (out, &tag, 1);
+          dc_db_put_chunk (out, sqlite3_column_blob (stmt, c), sqlite3_column_bytes (stmt, c));
+          break;
+        default:
+          tag = 'n';
+          g_byte_array_append (out, &tag, 1);
+          break;
+        }
+    }
+}
+
+static gboolean
+table_name_ok (const char *table)
+{
+  const char *const *t;
+
+  for (t = dc_schema_audited_tables (); *t != NULL; t++)
+    if (g_str_equal (*t, table))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+dc_db_row_canonical (DcDb *db, const char *table, gint64 id, GByteArray *out, gboolean *found,
+                     GError **error)
+{
+  g_autofree char *sql = NULL;
+  GError *local = NULL;
+  sqlite3_stmt *stmt;
+
+  /* Table names cannot be bound: only the schema's own names are ever interpolated. */
+  g_return_val_if_fail (table_name_ok (table), FALSE);
+
+  *found = FALSE;
+  sql = g_strdup_printf ("SELECT * FROM %s WHERE id = ?", table);
+  stmt = dc_db_query (db, error, sql, "i", id);
+  if (stmt == NULL)
+    return FALSE;
+  if (dc_db_next (db, stmt, &local))
+    {
+      encode_row (stmt, table, out);
+      *found = TRUE;
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+dc_db_foreach_canonical (DcDb *db, const char *table, DcDbRowFunc func, gpointer user_data,
+                         GError **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  sqlite3_stmt *stmt;
+  GError *local = NULL;
+
+  g_return_val_if_fail (table_name_ok (table), FALSE);
+
+  sql = g_strdup_printf ("SELECT * FROM %s ORDER BY id", table);
+  stmt = dc_db_query (db, error, sql, "");
+  if (stmt == NULL)
+    return FALSE;
+  while (dc_db_next (db, stmt, &local))
+    {
+      encode_row (stmt, table, bytes);
+      if (!func (sqlite3_column_int64 (stmt, 0), bytes->data, bytes->len, user_data, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,97 @@
+/* db/dc-db.h — the one wrapper around SQLite: connection set-up, statements, transactions, errors. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define DC_DB_ERROR (dc_db_error_quark ())
+
+typedef enum {
+  DC_DB_ERROR_FAILED,        /* anything not below */
+  DC_DB_ERROR_OPEN,          /* the file or directory cannot be opened or created */
+  DC_DB_ERROR_BUSY,          /* another program holds the write lock too long */
+  DC_DB_ERROR_CONSTRAINT,    /* a uniqueness, foreign-key or append-only rule refused it */
+  DC_DB_ERROR_FULL,          /* the disk is full */
+  DC_DB_ERROR_CORRUPT,       /* not a database, or damaged */
+  DC_DB_ERROR_NEWER_SCHEMA,  /* written by a newer Daicho: refused, untouched */
+  DC_DB_ERROR_NOT_FOUND,     /* no store at that place */
+} DcDbErrorCode;
+
+GQuark dc_db_error_quark (void);
+
+typedef struct _DcDb DcDb;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define DC_DB_SCHEMA_VERSION 1
+
+/* Open (and, with @create, create) the database at @path: WAL, synchronous=FULL,
+ * foreign_keys=ON, secure_delete=ON, a busy timeout; the file is created 0600.
+ * Migrates an older schema; refuses a newer one (DC_DB_ERROR_NEWER_SCHEMA) without
+ * writing anything. */
+DcDb    *dc_db_open (const char *path, gboolean create, GError **error);
+void     dc_db_close (DcDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcDb, dc_db_close)
+
+sqlite3     *dc_db_handle (DcDb *db);
+const char  *dc_db_path (DcDb *db);
+gint         dc_db_schema_version (DcDb *db);
+
+/* Run SQL without parameters (several statements allowed). */
+gboolean dc_db_exec (DcDb *db, const char *sql, GError **error);
+
+/* Prepared statements, cached per connection and reset before each use.
+ * @types names the parameters that follow, one letter each:
+ *   'i' gint64, 'b' gboolean (as 0/1), 't' const char * (NULL binds NULL),
+ *   'x' GBytes * (NULL binds NULL), 'n' nothing (binds NULL, no argument),
+ *   'r' const guint8 *, gsize (a raw blob). */
+sqlite3_stmt *dc_db_query (DcDb *db, GError **error, const char *sql, const char *types, ...);
+/* Step a query: TRUE with a row, FALSE when done (@error unset) or on failure (@error set). */
+gboolean      dc_db_next (DcDb *db, sqlite3_stmt *stmt, GError **error);
+/* Run a statement that returns no rows. */
+gboolean      dc_db_run (DcDb *db, GError **error, const char *sql, const char *types, ...);
+/* One integer from the first row (e.g. a count); @found says whether there was a row. */
+gboolean      dc_db_int (DcDb *db, gint64 *out, gboolean *found, GError **error,
+                         const char *sql, const char *types, ...);
+gint64        dc_db_last_id (DcDb *db);
+gint          dc_db_changes (DcDb *db);
+
+/* Column readers that copy. */
+char   *dc_db_col_text (sqlite3_stmt *stmt, int col);   /* NULL for NULL */
+GBytes *dc_db_col_bytes (sqlite3_stmt *stmt, int col);  /* NULL for NULL */
+gint64  dc_db_col_int (sqlite3_stmt *stmt, int col);
+gboolean dc_db_col_is_null (sqlite3_stmt *stmt, int col);
+
+/* Transactions. The outermost level is BEGIN IMMEDIATE … COMMIT (one per user action);
+ * inner levels are savepoints, so a workflow can run inside a larger batch. */
+gboolean dc_db_begin (DcDb *db, GError **error);
+gboolean dc_db_commit (DcDb *db, GError **error);
+void     dc_db_rollback (DcDb *db);
+gboolean dc_db_in_transaction (DcDb *db);
+
+/* Durability for bulk generation: synchronous=OFF while TRUE. */
+gboolean dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error);
+
+/* Let the purge delete record rows on this connection only (design.md §3). */
+void     dc_db_allow_purge (DcDb *db, gboolean allow);
+
+/* The canonical bytes of one row, for hashing: the table name, then every column in
+ * schema order as name, type tag and value. FALSE with @found unset when absent. */
+gboolean dc_db_row_canonical (DcDb *db, const char *table, gint64 id, GByteArray *out,
+                              gboolean *found, GError **error);
+/* The same for every row of @table in id order, calling @func for each. */
+typedef gboolean (*DcDbRowFunc) (gint64 id, const guint8 *bytes, gsize len, gpointer user_data,
+                                 GError **error);
+gboolean dc_db_foreach_canonical (DcDb *db, const char *table, DcDbRowFunc func, gpointer user_data,
+                                  GError **error);
+
+/* The canonical encoding's pieces, shared with the audit chain: a big-endian u64, and a
+ * chunk (its length as u64, then the bytes). */
+void     dc_db_put_u64 (GByteArray *out, guint64 v);
+void     dc_db_put_chunk (GByteArray *out, const void *data, gsize len);
+
+/* Set an error from the connection's last failure, naming @sql. */
+void     dc_db_set_error (DcDb *db, int rc, const char *sql, GError **error);
+
+G_END_DECLS

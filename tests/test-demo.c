@@ -1,0 +1,438 @@
+/* tests/test-demo.c — the demo store: made through the real workflows, intact, reproducible, and within the rules. */
+#include "dc-audit.h"
+#include "dc-checkin.h"
+#include "dc-date.h"
+#include "dc-db-records.h"
+#include "dc-demo.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define DAYS     10
+#define PER_DAY  100
+#define SEED     7
+#define HOUR_US  G_GINT64_CONSTANT (3600000000)
+
+/* One fixed "now" for the filled stores: a Thursday afternoon in Tokyo. */
+static gint64
+fixed_clock (gpointer user_data)
+{
+  return *(const gint64 *) user_data;
+}
+
+typedef struct {
+  char       *dir;
+  gint64      end;
+  DcStore    *store;      /* filled with DAYS × PER_DAY, seed SEED, at @end */
+  DcDemoStats stats;
+} Fixture;
+
+static Fixture fx;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A store like the demo's, but on a fixed clock, so that two fills can be compared. */
+static DcStore *
+make_store (const char *name, gint64 *clock, guint terminals, DcActor **out_counter)
+{
+  DcStoreSetup setup = { .name = "テスト店", .operator_name = "テスト", .manager = "店長", .demo = TRUE };
+  g_autofree char *dir = g_build_filename (fx.dir, name, NULL);
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  char *recovery = NULL;
+  DcStore *store;
+
+  store = dc_store_create (dir, &setup, "manager-passphrase", "1357", &recovery, &error);
+  g_assert_no_error (error);
+  dc_secret_free (recovery);
+  dc_store_set_clock (store, fixed_clock, clock);
+  manager = dc_store_sign_in_passphrase (store, "店長", "manager-passphrase", &error);
+  g_assert_no_error (error);
+  dc_store_add_staff (store, manager, "受付", "counter", "2468", NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= terminals; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("PC-%02u", i);
+
+      dc_store_add_terminal (store, manager, label, NULL, i % 4 == 0, NULL, &error);
+      g_assert_no_error (error);
+    }
+  *out_counter = dc_store_sign_in_pin (store, "受付", "2468", &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static DcStore *
+filled_store (const char *name, gint64 *clock, guint32 seed, guint terminals, DcDemoStats *stats)
+{
+  g_autoptr(DcActor) counter = NULL;
+  g_autoptr(GError) error = NULL;
+  DcDemoOptions options = { .days = DAYS, .visits_per_day = PER_DAY, .seed = seed };
+  DcStore *store = make_store (name, clock, terminals, &counter);
+
+  g_assert_true (dc_demo_fill (store, counter, &options, stats, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+/* A read-only view of a store's database, beside the store's own connection. */
+static sqlite3 *
+open_view (DcStore *store)
+{
+  g_autofree char *path = g_build_filename (dc_store_dir (store), DC_STORE_DB_NAME, NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  return db;
+}
+
+static gint64
+count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+assert_intact (DcStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcVerifyReport) report = dc_audit_verify (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < report->problems->len; i++)
+    g_test_message ("problem: %s", (const char *) g_ptr_array_index (report->problems, i));
+  g_assert_cmpuint (report->problems->len, ==, 0);
+  g_assert_cmpint (report->rows, >, 0);
+}
+
+/* ---- the whole demo store ---- */
+
+static void
+test_create (void)
+{
+  g_autofree char *dir = g_build_filename (fx.dir, "demo", NULL);
+  DcDemoOptions options = { .days = 3, .visits_per_day = 60, .seed = SEED };
+  DcDemoStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) clerk = NULL;
+  g_autoptr(GArray) staff = NULL;
+  g_autoptr(GArray) terminals = NULL;
+  guint counters = 0;
+
+  store = dc_demo_create (dir, &options, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_true (dc_store_is_demo (store));
+  g_assert_cmpstr (dc_store_name (store), ==, "デモ店 新宿東口");
+  g_assert_nonnull (strstr (dc_store_operator (store), "デモ"));
+
+  staff = dc_db_staff_list (dc_store_db (store), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < staff->len; i++)
+    {
+      DcStaffRow *row = &g_array_index (staff, DcStaffRow, i);
+
+      if (g_str_equal (row->role, "counter"))
+        counters++;
+      else
+        g_assert_cmpstr (row->name, ==, DC_DEMO_MANAGER);
+      dc_staff_row_clear (row);
+    }
+  g_assert_cmpuint (counters, ==, 2);
+  clerk = dc_store_sign_in_pin (store, "受付 鈴木", DC_DEMO_PIN, &error);
+  g_assert_no_error (error);
+
+  terminals = dc_db_terminal_list (dc_store_db (store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (terminals->len, ==, 60);
+  for (guint i = 0; i < terminals->len; i++)
+    {
+      DcTerminalRow *row = &g_array_index (terminals, DcTerminalRow, i);
+      g_autofree char *label = g_strdup_printf ("PC-%02u", i + 1);
+      g_autofree char *booth = g_strdup_printf ("B%02u", i + 1);
+
+      g_assert_cmpstr (row->label, ==, label);
+      g_assert_cmpstr (row->booth, ==, booth);
+      g_assert_cmpint (row->filtered, ==, (i + 1) % 4 == 0);
+      dc_terminal_row_clear (row);
+    }
+
+  g_assert_cmpuint (stats.visits, >, 100);
+  g_assert_cmpuint (stats.visits, ==, stats.new_customers + stats.returning_by_document + stats.returning_by_card);
+  assert_intact (store);
+}
+
+static void
+test_heavy_load_terminals (void)
+{
+  g_assert_cmpuint (dc_demo_default_terminals (30), ==, 60);
+  g_assert_cmpuint (dc_demo_default_terminals (300), >, 60);
+  g_assert_cmpuint (dc_demo_default_terminals (1000) % 4, ==, 0);
+  g_assert_cmpuint (dc_demo_default_terminals (1000), >=, 250);
+}
+
+/* ---- what the fill wrote ---- */
+
+static void
+test_stats_add_up (void)
+{
+  sqlite3 *db = open_view (fx.store);
+  const DcDemoStats *s = &fx.stats;
+
+  g_test_message ("%" G_GUINT64_FORMAT " visits: %" G_GUINT64_FORMAT " new, %" G_GUINT64_FORMAT " by document, %"
+                  G_GUINT64_FORMAT " by card, %" G_GUINT64_FORMAT " seat changes, %" G_GUINT64_FORMAT " by minors, %"
+                  G_GUINT64_FORMAT " refused", s->visits, s->new_customers, s->returning_by_document,
+                  s->returning_by_card, s->seat_changes, s->minors, s->refused);
+  g_assert_cmpuint (s->visits, ==, s->new_customers + s->returning_by_document + s->returning_by_card);
+  /* every kind of visit, and about the planned number of them */
+  g_assert_cmpuint (s->visits, >, DAYS * PER_DAY * 8 / 10);
+  g_assert_cmpuint (s->visits, <, DAYS * PER_DAY * 12 / 10);
+  g_assert_cmpuint (s->new_customers, >, 0);
+  g_assert_cmpuint (s->returning_by_document, >, 0);
+  g_assert_cmpuint (s->returning_by_card, >, s->new_customers);
+  g_assert_cmpuint (s->seat_changes, >, 0);
+  g_assert_cmpuint (s->minors, >, 0);
+
+  /* the database says the same */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits"), ==, (gint64) s->visits);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM customers"), ==, (gint64) s->new_customers);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM verifications"), ==,
+                   (gint64) (s->new_customers + s->returning_by_document));
+  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions"), ==, (gint64) (s->visits + s->seat_changes));
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE minor"), ==, (gint64) s->minors);
+  /* a member card means no new identity record */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM audit WHERE action = 'checkin-member' AND subject_table = 'visits'"),
+                   ==, (gint64) s->returning_by_card);
+  sqlite3_close (db);
+}
+
+static void
+test_intact (void)
+{
+  assert_intact (fx.store);
+}
+
+static void
+test_identities_readable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcActor) manager = dc_store_sign_in_passphrase (fx.store, "店長", "manager-passphrase", &error);
+  sqlite3 *db = open_view (fx.store);
+  sqlite3_stmt *stmt = NULL;
+  guint read = 0, differs = 0;
+
+  g_assert_no_error (error);
+  /* a sample of the identity records: each opens and passes the document rules on its day */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, verified_at FROM verifications WHERE id % 7 = 0", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(DcIdentityRecord) record = dc_read_identity (fx.store, manager, sqlite3_column_int64 (stmt, 0), &error);
+      GDate day;
+
+      g_assert_no_error (error);
+      dc_date_from_instant (sqlite3_column_int64 (stmt, 1), dc_store_timezone (fx.store), &day);
+      g_assert_true (dc_identity_check (&record->identity, &day, FALSE, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (record->identity.non_resident || strlen (record->identity.kana) > 0);
+      g_assert_true (record->identity.non_resident || g_str_has_prefix (record->identity.address, "東京都")
+                     || g_str_has_prefix (record->identity.address, "神奈川県")
+                     || g_str_has_prefix (record->identity.address, "埼玉県"));
+      if (g_str_equal (record->identity.doc_type, "my_number_card"))
+        g_assert_null (record->identity.doc_number);
+      differs += record->identity.address_differs;
+      read++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (read, >, 20);
+  g_test_message ("%u identity records read, %u with an address that differs", read, differs);
+}
+
+static void
+test_minors (void)
+{
+  sqlite3 *db = open_view (fx.store);
+  sqlite3_stmt *stmt = NULL;
+  GTimeZone *tz = dc_store_timezone (fx.store);
+  guint minors = 0;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT v.entered_at, v.exited_at, t.filtered FROM visits v"
+                                       " JOIN terminal_sessions s ON s.visit_id = v.id"
+                                       " JOIN terminals t ON t.id = s.terminal_id WHERE v.minor",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 in = sqlite3_column_int64 (stmt, 0);
+      gboolean open = sqlite3_column_type (stmt, 1) == SQLITE_NULL;
+      gint64 out = open ? fx.end : sqlite3_column_int64 (stmt, 1);
+      guint in_minute = dc_time_minute_of_day (in, tz), out_minute = dc_time_minute_of_day (out, tz);
+      GDate in_day, out_day;
+
+      dc_date_from_instant (in, tz, &in_day);
+      dc_date_from_instant (out, tz, &out_day);
+      /* in only from 13:00 to 21:00, and out before the 23:00 curfew of the same day */
+      g_assert_cmpuint (in_minute, >=, 13 * 60);
+      g_assert_cmpuint (in_minute, <, 21 * 60);
+      g_assert_cmpint (g_date_compare (&in_day, &out_day), ==, 0);
+      g_assert_cmpuint (out_minute, <, 23 * 60);
+      /* only ever on a filtered terminal, seat changes included */
+      g_assert_true (sqlite3_column_int (stmt, 2));
+      minors++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (minors, >, 0);
+}
+
+static void
+test_time_line (void)
+{
+  sqlite3 *db = open_view (fx.store);
+  gint64 start = fx.end - DAYS * 24 * HOUR_US;
+  g_autofree char *outside = g_strdup_printf ("SELECT count(*) FROM visits WHERE entered_at < %" G_GINT64_FORMAT
+                                              " OR entered_at >= %" G_GINT64_FORMAT " OR exited_at >= %"
+                                              G_GINT64_FORMAT, start, fx.end, fx.end);
+  /* still in at the end only when their stay (at most 12 hours) has not run out */
+  g_autofree char *stale = g_strdup_printf ("SELECT count(*) FROM visits WHERE exited_at IS NULL AND entered_at < %"
+                                            G_GINT64_FORMAT, fx.end - 12 * HOUR_US - 60000000);
+
+  g_assert_cmpint (count (db, outside), ==, 0);
+  g_assert_cmpint (count (db, stale), ==, 0);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at IS NULL"), >, 0);
+  /* stays of one to twelve hours */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at - entered_at < 3600000000"
+                              " OR exited_at - entered_at > 12 * 3600000000 + 60000000"), ==, 0);
+  /* night packs: some stays cross midnight */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at - entered_at > 6 * 3600000000"), >, 0);
+  /* one person is never in twice at once, and a terminal holds one session at a time */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits a JOIN visits b ON a.customer_id = b.customer_id"
+                              " AND a.id < b.id AND b.entered_at < coalesce (a.exited_at, 9e18)"), ==, 0);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions a JOIN terminal_sessions b"
+                              " ON a.terminal_id = b.terminal_id AND a.id < b.id"
+                              " AND b.started_at < coalesce (a.ended_at, 9e18)"
+                              " AND a.started_at < coalesce (b.ended_at, 9e18)"), ==, 0);
+  /* the audit trail carries the simulated times, not the time of the run */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM audit WHERE action = 'checkin' AND subject_table = 'visits'"
+                              " AND at NOT IN (SELECT entered_at FROM visits)"), ==, 0);
+  sqlite3_close (db);
+}
+
+static void
+test_clock_restored (void)
+{
+  g_assert_cmpint (dc_store_now (fx.store), ==, fx.end);
+}
+
+static void
+test_deterministic (void)
+{
+  gint64 end = fx.end;
+  DcDemoStats again = { 0 }, other = { 0 };
+  g_autoptr(DcStore) twin = filled_store ("twin", &end, SEED, 60, &again);
+  g_autoptr(DcStore) different = filled_store ("other-seed", &end, SEED + 1, 60, &other);
+  const char *sql = "SELECT group_concat (entered_at || ':' || coalesce (exited_at, '-') || ':' || customer_id, ',')"
+                    " FROM (SELECT * FROM visits ORDER BY id)";
+  sqlite3 *a = open_view (fx.store), *b = open_view (twin);
+  sqlite3_stmt *sa = NULL, *sb = NULL;
+
+  g_assert_cmpmem (&again, sizeof again, &fx.stats, sizeof fx.stats);
+  g_assert_true (memcmp (&other, &fx.stats, sizeof other) != 0);
+
+  /* not only the totals: the same visits at the same times */
+  g_assert_cmpint (sqlite3_prepare_v2 (a, sql, -1, &sa, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (b, sql, -1, &sb, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (sa), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_step (sb), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (sa, 0), ==, (const char *) sqlite3_column_text (sb, 0));
+  sqlite3_finalize (sa);
+  sqlite3_finalize (sb);
+  sqlite3_close (a);
+  sqlite3_close (b);
+}
+
+/* A store too small for its crowd: arrivals that find no free terminal are turned away and counted. */
+static void
+test_full_store (void)
+{
+  gint64 end = fx.end;
+  DcDemoStats stats = { 0 };
+  g_autoptr(DcStore) store = filled_store ("small", &end, SEED, 4, &stats);
+  sqlite3 *db = open_view (store);
+
+  g_assert_cmpuint (stats.refused, >, DAYS * PER_DAY / 4);
+  g_assert_cmpuint (stats.visits, ==, stats.new_customers + stats.returning_by_document + stats.returning_by_card);
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits"), ==, (gint64) stats.visits);
+  /* never more people than seats: sessions on one terminal never overlap */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions a JOIN terminal_sessions b"
+                              " ON a.terminal_id = b.terminal_id AND a.id < b.id"
+                              " AND b.started_at < coalesce (a.ended_at, 9e18)"
+                              " AND a.started_at < coalesce (b.ended_at, 9e18)"), ==, 0);
+  /* the one filtered terminal (PC-04) is the only one minors used */
+  g_assert_cmpint (count (db, "SELECT count(*) FROM visits v JOIN terminal_sessions s ON s.visit_id = v.id"
+                              " JOIN terminals t ON t.id = s.terminal_id WHERE v.minor AND t.label <> 'PC-04'"), ==, 0);
+  sqlite3_close (db);
+  assert_intact (store);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GTimeZone) tokyo = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("TZ", "Asia/Tokyo", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  tokyo = g_time_zone_new_identifier ("Asia/Tokyo");
+  end = g_date_time_new (tokyo, 2025, 7, 10, 16, 20, 0);
+  fx.end = g_date_time_to_unix (end) * G_USEC_PER_SEC;
+  fx.dir = g_dir_make_tmp ("daicho-test-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx.store = filled_store ("filled", &fx.end, SEED, 60, &fx.stats);
+
+  g_test_add_func ("/demo/create/store", test_create);
+  g_test_add_func ("/demo/create/terminals-for-load", test_heavy_load_terminals);
+  g_test_add_func ("/demo/fill/stats-add-up", test_stats_add_up);
+  g_test_add_func ("/demo/fill/intact", test_intact);
+  g_test_add_func ("/demo/fill/identities-valid", test_identities_readable);
+  g_test_add_func ("/demo/fill/minors-within-rules", test_minors);
+  g_test_add_func ("/demo/fill/time-line", test_time_line);
+  g_test_add_func ("/demo/fill/clock-restored", test_clock_restored);
+  g_test_add_func ("/demo/fill/deterministic", test_deterministic);
+  g_test_add_func ("/demo/fill/full-store", test_full_store);
+  status = g_test_run ();
+
+  g_clear_pointer (&fx.store, dc_store_free);
+  remove_tree (fx.dir);
+  g_free (fx.dir);
+  return status;
+}

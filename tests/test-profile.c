@@ -1,0 +1,203 @@
+/* tests/test-profile.c — the built-in prefecture profiles and the youth curfew arithmetic. */
+#include "dc-profile.h"
+
+#define HM(h, m) ((h) * 60 + (m))
+
+typedef struct
+{
+  const char *profile;
+  guint       age;
+  guint       minute;
+  gboolean    in_curfew;
+} CurfewCase;
+
+static const CurfewCase curfew_cases[] = {
+  /* Tokyo: under 18, 23:00 to 04:00 */
+  { "tokyo", 17, HM (22, 59), FALSE },
+  { "tokyo", 17, HM (23, 0), TRUE },
+  { "tokyo", 17, HM (23, 30), TRUE },
+  { "tokyo", 17, HM (23, 59), TRUE },
+  { "tokyo", 17, HM (0, 0), TRUE },
+  { "tokyo", 17, HM (3, 59), TRUE },
+  { "tokyo", 17, HM (4, 0), FALSE },
+  { "tokyo", 17, HM (16, 0), FALSE },
+  { "tokyo", 0, HM (23, 0), TRUE },
+  { "tokyo", 18, HM (23, 30), FALSE },
+  { "tokyo", 18, HM (3, 0), FALSE },
+  { "tokyo", 40, HM (0, 0), FALSE },
+  /* Osaka: under 16 19:00 to 05:00, under 18 22:00 to 05:00 */
+  { "osaka", 15, HM (18, 59), FALSE },
+  { "osaka", 15, HM (19, 0), TRUE },
+  { "osaka", 15, HM (21, 0), TRUE },
+  { "osaka", 15, HM (4, 59), TRUE },
+  { "osaka", 15, HM (5, 0), FALSE },
+  { "osaka", 16, HM (19, 0), FALSE },
+  { "osaka", 16, HM (21, 59), FALSE },
+  { "osaka", 16, HM (22, 0), TRUE },
+  { "osaka", 17, HM (22, 0), TRUE },
+  { "osaka", 17, HM (4, 59), TRUE },
+  { "osaka", 17, HM (5, 0), FALSE },
+  { "osaka", 18, HM (22, 0), FALSE },
+  { "osaka", 18, HM (2, 0), FALSE },
+};
+
+static void
+test_in_curfew (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (curfew_cases); i++)
+    {
+      const CurfewCase *c = &curfew_cases[i];
+      const DcProfile *profile = dc_profile_lookup (c->profile);
+
+      g_assert_nonnull (profile);
+      g_test_message ("%s, age %u, %02u:%02u", c->profile, c->age, c->minute / 60, c->minute % 60);
+      g_assert_cmpint (dc_profile_in_curfew (profile, c->age, c->minute), ==, c->in_curfew);
+    }
+}
+
+typedef struct
+{
+  const char *profile;
+  guint       age;
+  guint       minute;
+  gint        minutes;
+} ToCurfewCase;
+
+static void
+test_minutes_to_curfew (void)
+{
+  static const ToCurfewCase cases[] = {
+    { "tokyo", 17, HM (22, 30), 30 },
+    { "tokyo", 17, HM (22, 50), 10 },
+    { "tokyo", 17, HM (22, 59), 1 },
+    { "tokyo", 17, HM (23, 0), 0 },
+    { "tokyo", 17, HM (3, 59), 0 },
+    { "tokyo", 17, HM (4, 0), 19 * 60 },
+    { "tokyo", 17, HM (0, 0), 0 },
+    { "tokyo", 18, HM (22, 30), -1 },
+    { "osaka", 15, HM (18, 0), 60 },     /* the earlier, under-16 band */
+    { "osaka", 15, HM (5, 0), 14 * 60 },
+    { "osaka", 16, HM (18, 0), 4 * 60 }, /* only the under-18 band */
+    { "osaka", 17, HM (21, 45), 15 },
+    { "osaka", 17, HM (23, 0), 0 },
+    { "osaka", 18, HM (21, 45), -1 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const DcProfile *profile = dc_profile_lookup (cases[i].profile);
+
+      g_test_message ("%s, age %u, minute %u", cases[i].profile, cases[i].age, cases[i].minute);
+      g_assert_cmpint (dc_profile_minutes_to_curfew (profile, cases[i].age, cases[i].minute),
+                       ==, cases[i].minutes);
+    }
+}
+
+/* For every profile, age and minute of the day: the countdown is 0 exactly when in
+ * curfew, and otherwise counts down a minute a minute until the curfew starts. */
+static void
+test_countdown_agrees (void)
+{
+  gsize n;
+  const DcProfile *profiles = dc_profile_list (&n);
+
+  for (gsize p = 0; p < n; p++)
+    for (guint age = 0; age <= 20; age++)
+      for (guint minute = 0; minute < 1440; minute++)
+        {
+          gint wait = dc_profile_minutes_to_curfew (&profiles[p], age, minute);
+          gboolean in = dc_profile_in_curfew (&profiles[p], age, minute);
+
+          g_assert_cmpint (wait == 0, ==, in);
+          if (wait > 0)
+            {
+              g_assert_cmpint (dc_profile_minutes_to_curfew (&profiles[p], age, (minute + 1) % 1440),
+                               ==, wait - 1);
+              g_assert_true (dc_profile_in_curfew (&profiles[p], age, (minute + (guint) wait) % 1440));
+            }
+        }
+}
+
+static void
+test_lookup (void)
+{
+  const DcProfile *tokyo = dc_profile_lookup ("tokyo");
+  const DcProfile *osaka = dc_profile_lookup ("osaka");
+  const DcProfile *list;
+  gsize n = 0;
+
+  g_assert_nonnull (tokyo);
+  g_assert_cmpstr (tokyo->id, ==, "tokyo");
+  g_assert_cmpstr (tokyo->label, ==, "Tokyo");
+  g_assert_cmpuint (tokyo->minor_under, ==, 18);
+  g_assert_false (tokyo->allow_health_insurance_card);
+  g_assert_cmpuint (tokyo->n_bands, ==, 1);
+  g_assert_cmpuint (tokyo->bands[0].under_age, ==, 18);
+  g_assert_cmpuint (tokyo->bands[0].start_minute, ==, 1380);
+  g_assert_cmpuint (tokyo->bands[0].end_minute, ==, 240);
+
+  g_assert_nonnull (osaka);
+  g_assert_cmpstr (osaka->id, ==, "osaka");
+  g_assert_cmpuint (osaka->minor_under, ==, 18);
+  g_assert_cmpuint (osaka->n_bands, ==, 2);
+
+  g_assert_null (dc_profile_lookup ("kyoto"));
+  g_assert_null (dc_profile_lookup (""));
+  g_assert_null (dc_profile_lookup ("Tokyo"));
+
+  list = dc_profile_list (&n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (&list[0] == tokyo || &list[1] == tokyo);
+  g_assert_true (&list[0] == osaka || &list[1] == osaka);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpuint (list[i].n_bands, <=, DC_PROFILE_MAX_BANDS);
+}
+
+static void
+test_is_minor (void)
+{
+  const DcProfile *tokyo = dc_profile_lookup ("tokyo");
+
+  g_assert_true (dc_profile_is_minor (tokyo, 0));
+  g_assert_true (dc_profile_is_minor (tokyo, 17));
+  g_assert_false (dc_profile_is_minor (tokyo, 18));
+  g_assert_false (dc_profile_is_minor (tokyo, 60));
+}
+
+/* A custom profile: a band that does not wrap, and an empty one that never applies. */
+static void
+test_custom_bands (void)
+{
+  const DcProfile custom = {
+    "custom", "Custom", 20, TRUE, 2,
+    { { 20, 1200, 1320 },   /* 20:00 to 22:00, same day */
+      { 20, 600, 600 } },   /* start == end: empty */
+  };
+
+  g_assert_false (dc_profile_in_curfew (&custom, 19, 1199));
+  g_assert_true (dc_profile_in_curfew (&custom, 19, 1200));
+  g_assert_true (dc_profile_in_curfew (&custom, 19, 1319));
+  g_assert_false (dc_profile_in_curfew (&custom, 19, 1320));
+  g_assert_false (dc_profile_in_curfew (&custom, 19, 600));
+  g_assert_false (dc_profile_in_curfew (&custom, 19, 0));
+  g_assert_cmpint (dc_profile_minutes_to_curfew (&custom, 19, 1320), ==, 1320);
+  g_assert_cmpint (dc_profile_minutes_to_curfew (&custom, 19, 600), ==, 600);
+  g_assert_cmpint (dc_profile_minutes_to_curfew (&custom, 20, 1100), ==, -1);
+  g_assert_true (dc_profile_is_minor (&custom, 19));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/profile/lookup", test_lookup);
+  g_test_add_func ("/profile/is-minor", test_is_minor);
+  g_test_add_func ("/profile/curfew/in", test_in_curfew);
+  g_test_add_func ("/profile/curfew/minutes-to", test_minutes_to_curfew);
+  g_test_add_func ("/profile/curfew/countdown-agrees", test_countdown_agrees);
+  g_test_add_func ("/profile/curfew/custom-bands", test_custom_bands);
+
+  return g_test_run ();
+}

@@ -1,0 +1,585 @@
+/* ui/cli/dc-ctl-store.c — daicho-ctl commands about the store: init, staff, terminal, status, show, verify, demo. */
+#include "dc-ctl.h"
+#include "dc-audit.h"
+#include "dc-checkin.h"
+#include "dc-date.h"
+#include "dc-db-records.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+/* Ask twice on a terminal; once from a descriptor. */
+static char *
+new_secret (gint fd, const char *prompt, const char *again)
+{
+  g_autoptr(DcSecret) first = dc_ctl_secret (fd, prompt);
+  g_autoptr(DcSecret) second = NULL;
+
+  if (first == NULL || fd >= 0)
+    return g_steal_pointer (&first);
+  second = dc_ctl_secret (-1, again);
+  if (second == NULL)
+    return NULL;
+  if (!g_str_equal (first, second))
+    {
+      g_printerr ("daicho-ctl: %s\n", _("The two entries differ: nothing was changed."));
+      return NULL;
+    }
+  return g_steal_pointer (&first);
+}
+
+int
+dc_ctl_init (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *name = NULL, *operator_name = NULL, *manager = NULL, *prefecture = NULL, *tz = NULL,
+                  *address = NULL, *dir = NULL;
+  GOptionEntry entries[] = {
+    { "store-name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The store's name"), N_("NAME") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("The legal entity that runs the store"), N_("NAME") },
+    { "manager", 0, 0, G_OPTION_ARG_STRING, &manager, N_("The first manager's name"), N_("NAME") },
+    { "prefecture", 0, 0, G_OPTION_ARG_STRING, &prefecture, N_("Rule profile: tokyo (default) or osaka"), N_("ID") },
+    { "timezone", 0, 0, G_OPTION_ARG_STRING, &tz, N_("Time zone (default Asia/Tokyo)"), N_("ZONE") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The store's address"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(DcSecret) passphrase = NULL;
+  g_autoptr(DcSecret) pin = NULL;
+  g_autoptr(DcSecret) code = NULL;
+  g_autoptr(DcStore) store = NULL;
+  GError *error = NULL;
+  DcStoreSetup setup = { 0 };
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("init", NULL, N_("Create a store. The manager's passphrase and PIN are asked for "
+                                      "(or read with --passphrase-fd and --pin-fd); the recovery key is printed once."),
+                     entries, DC_CTL_PASSPHRASE | DC_CTL_PIN, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (name == NULL || operator_name == NULL || manager == NULL)
+    {
+      rc = dc_ctl_usage ("%s", _("init needs --store-name, --operator and --manager."));
+      goto out;
+    }
+  dir = dc_ctl_store_dir (&common);
+  passphrase = new_secret (common.passphrase_fd, _("New manager passphrase (10 characters or more): "),
+                           _("The same passphrase again: "));
+  if (passphrase == NULL)
+    goto out;
+  pin = new_secret (common.pin_fd, _("New manager PIN (4 to 8 digits): "), _("The same PIN again: "));
+  if (pin == NULL)
+    goto out;
+
+  setup.name = name;
+  setup.operator_name = operator_name;
+  setup.manager = manager;
+  setup.prefecture = prefecture != NULL ? prefecture : "tokyo";
+  setup.timezone = tz;
+  setup.address = address;
+  store = dc_store_create (dir, &setup, passphrase, pin, &code, &error);
+  if (store == NULL)
+    {
+      rc = dc_ctl_fail (error);
+      goto out;
+    }
+  g_print ("%s\n", _("Store created. This is the recovery key. It is shown only this once: print it or write it "
+                     "down and keep it locked away. Without it, losing every manager passphrase loses the records."));
+  g_print ("\n    %s\n\n", code);
+  rc = 0;
+out:
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+/* ---- staff ---- */
+
+static const char *
+role_label (const char *role)
+{
+  if (g_strcmp0 (role, "manager") == 0)
+    return _("manager");
+  if (g_strcmp0 (role, "auditor") == 0)
+    return _("auditor");
+  return _("counter staff");
+}
+
+static const char *
+exit_reason_label (const char *code)
+{
+  static const struct { const char *code, *label; } labels[] = {
+    { "staff", N_("checked out at the counter") },
+    { "customer", N_("left by themselves") },
+    { "curfew", N_("sent home at the curfew") },
+    { "auto", N_("closed automatically") },
+    { "recovered", N_("closed after a crash") },
+  };
+
+  for (gsize i = 0; code != NULL && i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (code, labels[i].code))
+      return _(labels[i].label);
+  return code;
+}
+
+static int
+staff_add (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *name = NULL, *role = NULL;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The new staff member's name"), N_("NAME") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("counter, manager or auditor"), N_("ROLE") },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(DcSecret) pin = NULL;
+  g_autoptr(DcSecret) passphrase = NULL;
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("staff add", NULL,
+                     N_("Add a staff member with a PIN (managers and auditors also get a passphrase). "
+                        "Needs a manager's passphrase."),
+                     entries, DC_CTL_STAFF | DC_CTL_PASSPHRASE | DC_CTL_PIN | DC_CTL_NEW_PASSPHRASE,
+                     &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (name == NULL || role == NULL)
+    {
+      rc = dc_ctl_usage ("%s", _("staff add needs --name and --role."));
+      goto out;
+    }
+  if (!g_str_equal (role, "counter") && !g_str_equal (role, "manager") && !g_str_equal (role, "auditor"))
+    {
+      rc = dc_ctl_usage ("%s", _("The role must be counter, manager or auditor."));
+      goto out;
+    }
+  store = dc_ctl_open_store (&common);
+  if (store == NULL || (manager = dc_ctl_sign_in_passphrase (store, &common)) == NULL)
+    goto out;
+  pin = new_secret (common.pin_fd, _("PIN for the new staff member (4 to 8 digits): "), _("The same PIN again: "));
+  if (pin == NULL)
+    goto out;
+  if (!g_str_equal (role, "counter"))
+    {
+      passphrase = new_secret (common.new_passphrase_fd, _("Passphrase for the new staff member: "),
+                               _("The same passphrase again: "));
+      if (passphrase == NULL)
+        goto out;
+    }
+  if (!dc_store_add_staff (store, manager, name, role, pin, passphrase, NULL, &error))
+    {
+      rc = dc_ctl_fail (error);
+      goto out;
+    }
+  g_print (_("Added %s (%s).\n"), name, role_label (role));
+  rc = 0;
+out:
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+static int
+staff_list (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  GError *error = NULL;
+
+  if (!dc_ctl_parse ("staff list", NULL, N_("List staff with their role and state."), NULL, 0, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  store = dc_ctl_open_store (&common);
+  dc_ctl_common_clear (&common);
+  if (store == NULL)
+    return DC_CTL_EXIT_FAILED;
+  rows = dc_db_staff_list (dc_store_db (store), &error);
+  if (rows == NULL)
+    return dc_ctl_fail (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DcStaffRow *r = &g_array_index (rows, DcStaffRow, i);
+      g_print ("%s\t%s\t%s\n", r->name, role_label (r->role),
+               !r->active ? _("inactive") : r->locked_at != 0 ? _("locked") : _("active"));
+    }
+  return 0;
+}
+
+static int
+staff_unlock (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *name = NULL;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The locked staff member"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("staff unlock", NULL, N_("Unlock a staff member after too many wrong PINs."), entries,
+                     DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (name == NULL)
+    rc = dc_ctl_usage ("%s", _("staff unlock needs --name."));
+  else if ((store = dc_ctl_open_store (&common)) != NULL
+           && (manager = dc_ctl_sign_in_passphrase (store, &common)) != NULL)
+    {
+      if (dc_store_unlock_staff (store, manager, name, &error))
+        {
+          g_print (_("%s is unlocked.\n"), name);
+          rc = 0;
+        }
+      else
+        rc = dc_ctl_fail (error);
+    }
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+static int
+staff_passphrase (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *name = NULL;
+  gboolean recovery = FALSE;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Whose passphrase to replace"), N_("NAME") },
+    { "recovery", 0, 0, G_OPTION_ARG_NONE, &recovery, N_("Unlock with the recovery key instead of a passphrase"), NULL },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(DcSecret) secret = NULL;
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("staff passphrase", NULL,
+                     N_("Set a new passphrase for a manager or auditor. With --recovery, the acting manager "
+                        "unlocks with the recovery key (a forgotten passphrase)."),
+                     entries, DC_CTL_STAFF | DC_CTL_PASSPHRASE | DC_CTL_RECOVERY | DC_CTL_NEW_PASSPHRASE,
+                     &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (name == NULL)
+    {
+      rc = dc_ctl_usage ("%s", _("staff passphrase needs --name."));
+      goto out;
+    }
+  store = dc_ctl_open_store (&common);
+  if (store == NULL)
+    goto out;
+  if (recovery)
+    {
+      g_autoptr(DcSecret) code = dc_ctl_secret (common.recovery_fd, _("Recovery key: "));
+
+      if (code == NULL)
+        goto out;
+      manager = dc_store_sign_in_recovery (store, common.staff, code, &error);
+      if (manager == NULL)
+        {
+          rc = dc_ctl_fail (error);
+          goto out;
+        }
+    }
+  else if ((manager = dc_ctl_sign_in_passphrase (store, &common)) == NULL)
+    goto out;
+  secret = new_secret (common.new_passphrase_fd, _("New passphrase (10 characters or more): "),
+                       _("The same passphrase again: "));
+  if (secret == NULL)
+    goto out;
+  if (!dc_store_set_passphrase (store, manager, name, secret, &error))
+    {
+      rc = dc_ctl_fail (error);
+      goto out;
+    }
+  g_print (_("The passphrase of %s is replaced; the old one no longer works.\n"), name);
+  rc = 0;
+out:
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+int
+dc_ctl_staff (int argc, char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "add"))
+    return staff_add (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return staff_list (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "unlock"))
+    return staff_unlock (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "passphrase"))
+    return staff_passphrase (argc - 1, argv + 1);
+  return dc_ctl_usage ("%s", _("Usage: daicho-ctl staff add|list|unlock|passphrase [OPTION…]"));
+}
+
+/* ---- terminals ---- */
+
+static int
+terminal_add (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *label = NULL, *booth = NULL;
+  gboolean filtered = FALSE;
+  GOptionEntry entries[] = {
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("The terminal's label, e.g. PC-12"), N_("LABEL") },
+    { "booth", 0, 0, G_OPTION_ARG_STRING, &booth, N_("The booth it stands in"), N_("BOOTH") },
+    { "filtered", 0, 0, G_OPTION_ARG_NONE, &filtered, N_("Filtering software is installed (may be given to minors)"), NULL },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("terminal add", NULL, N_("Add a terminal. Needs a manager's passphrase."), entries,
+                     DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (label == NULL)
+    rc = dc_ctl_usage ("%s", _("terminal add needs --label."));
+  else if ((store = dc_ctl_open_store (&common)) != NULL
+           && (manager = dc_ctl_sign_in_passphrase (store, &common)) != NULL)
+    {
+      if (dc_store_add_terminal (store, manager, label, booth, filtered, NULL, &error))
+        {
+          g_print (filtered ? _("Added terminal %s (filtered).\n") : _("Added terminal %s.\n"), label);
+          rc = 0;
+        }
+      else
+        rc = dc_ctl_fail (error);
+    }
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+static int
+terminal_list (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  GError *error = NULL;
+
+  if (!dc_ctl_parse ("terminal list", NULL, N_("List terminals and whether each is free."), NULL, 0, &common,
+                     &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  store = dc_ctl_open_store (&common);
+  dc_ctl_common_clear (&common);
+  if (store == NULL)
+    return DC_CTL_EXIT_FAILED;
+  rows = dc_db_terminal_list (dc_store_db (store), &error);
+  if (rows == NULL)
+    return dc_ctl_fail (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DcTerminalRow *t = &g_array_index (rows, DcTerminalRow, i);
+      g_print ("%s\t%s\t%s\t%s\n", t->label, t->booth != NULL ? t->booth : "-",
+               t->filtered ? _("filtered") : "-",
+               !t->active || t->out_of_order ? _("out of order") : t->open_session != 0 ? _("in use") : _("free"));
+    }
+  return 0;
+}
+
+int
+dc_ctl_terminal (int argc, char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "add"))
+    return terminal_add (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return terminal_list (argc - 1, argv + 1);
+  return dc_ctl_usage ("%s", _("Usage: daicho-ctl terminal add|list [OPTION…]"));
+}
+
+/* ---- status ---- */
+
+int
+dc_ctl_status (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(GArray) in = NULL;
+  g_autoptr(GArray) terminals = NULL;
+  GError *error = NULL;
+  guint free_terminals = 0, minors = 0;
+  gint64 now;
+
+  if (!dc_ctl_parse ("status", NULL, N_("Who is in the store now. Shows no personal data and needs no secret."), NULL,
+                     0, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  store = dc_ctl_open_store (&common);
+  dc_ctl_common_clear (&common);
+  if (store == NULL)
+    return DC_CTL_EXIT_FAILED;
+  in = dc_db_presence_list (dc_store_db (store), &error);
+  terminals = in != NULL ? dc_db_terminal_list (dc_store_db (store), &error) : NULL;
+  if (terminals == NULL)
+    return dc_ctl_fail (error);
+  for (guint i = 0; i < terminals->len; i++)
+    {
+      DcTerminalRow *t = &g_array_index (terminals, DcTerminalRow, i);
+      if (t->active && !t->out_of_order && t->open_session == 0)
+        free_terminals++;
+    }
+  now = dc_store_now (store);
+  g_print ("%s%s\n", dc_store_name (store), dc_store_is_demo (store) ? _(" [DEMO — synthetic data]") : "");
+  g_print (_("%u in the store, %u of %u terminals free\n"), in->len, free_terminals, terminals->len);
+  for (guint i = 0; i < in->len; i++)
+    {
+      DcPresenceRow *p = &g_array_index (in, DcPresenceRow, i);
+      g_autofree char *since = dc_time_to_display (p->entered_at, dc_store_timezone (store));
+      gint64 minutes = (now - p->entered_at) / G_USEC_PER_SEC / 60;
+
+      minors += p->minor ? 1 : 0;
+      g_print ("  %-8s %s  %s %s  %" G_GINT64_FORMAT ":%02d%s\n", p->terminal != NULL ? p->terminal : "-",
+               p->member_number, _("since"), since, minutes / 60, (int) (minutes % 60),
+               p->minor ? _("  [minor]") : "");
+    }
+  if (minors > 0)
+    g_print (_("%u minors in the store\n"), minors);
+  return 0;
+}
+
+/* ---- verify ---- */
+
+int
+dc_ctl_verify (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcVerifyReport) report = NULL;
+  g_autofree char *head = NULL;
+  GError *error = NULL;
+
+  if (!dc_ctl_parse ("verify", NULL,
+                     N_("Walk the audit chain, recompute every record's hash and check every signature. "
+                        "Exit 0 when the store is intact; otherwise each problem is named."),
+                     NULL, 0, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  store = dc_ctl_open_store (&common);
+  dc_ctl_common_clear (&common);
+  if (store == NULL)
+    return DC_CTL_EXIT_FAILED;
+  report = dc_audit_verify (store, &error);
+  if (report == NULL)
+    return dc_ctl_fail (error);
+  head = dc_hex (report->head_hash, 32);
+  for (guint i = 0; i < report->problems->len; i++)
+    g_print ("%s %s\n", _("PROBLEM:"), (char *) g_ptr_array_index (report->problems, i));
+  g_print (_("%" PRId64 " audit entries, %" PRId64 " records, %" PRId64
+             " signed checkpoints (newest at entry %" PRId64 ")\n"),
+           report->entries, report->rows, report->checkpoints, report->checkpoint_seq);
+  g_print (_("Chain head: entry %" PRId64 ", %s\n"), report->head_seq, head);
+  if (report->problems->len > 0)
+    {
+      g_print (_("NOT INTACT: %u problems found.\n"), report->problems->len);
+      return DC_CTL_EXIT_FAILED;
+    }
+  g_print ("%s\n", _("Intact."));
+  return 0;
+}
+
+/* ---- show ---- */
+
+/* Pad by display width, not bytes: Japanese labels are two columns a character. */
+static void
+print_field (const char *label, const char *value)
+{
+  guint width = 0;
+
+  if (value == NULL || *value == '\0')
+    return;
+  for (const char *p = label; *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_print ("  %s%*s %s\n", label, width < 22 ? (int) (22 - width) : 0, "", value);
+}
+
+static void
+print_date (const char *label, const GDate *date)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_date_valid (date))
+    return;
+  text = dc_date_to_iso (date);
+  print_field (label, text);
+}
+
+int
+dc_ctl_show (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  gint64 visit_id = 0;
+  GOptionEntry entries[] = {
+    { "visit", 0, 0, G_OPTION_ARG_INT64, &visit_id, N_("The visit to show"), N_("ID") },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) actor = NULL;
+  g_autoptr(DcIdentityRecord) record = NULL;
+  g_autofree char *member = NULL, *entered = NULL, *exited = NULL;
+  DcVisitRow visit = { 0 };
+  GError *error = NULL;
+  gboolean found;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("show", NULL,
+                     N_("Show a visit and the identity record it relied on. Needs a manager's or auditor's "
+                        "passphrase; the reading is written to the audit chain."),
+                     entries, DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (visit_id <= 0)
+    {
+      rc = dc_ctl_usage ("%s", _("show needs --visit ID."));
+      goto out;
+    }
+  store = dc_ctl_open_store (&common);
+  if (store == NULL || (actor = dc_ctl_sign_in_passphrase (store, &common)) == NULL)
+    goto out;
+  if (!dc_db_visit_get (dc_store_db (store), visit_id, &visit, &found, &error))
+    {
+      rc = dc_ctl_fail (error);
+      goto out;
+    }
+  if (!found)
+    {
+      g_printerr ("daicho-ctl: %s\n", _("There is no such visit."));
+      goto out;
+    }
+  record = dc_read_identity (store, actor, visit.verification_id, &error);
+  if (record == NULL || !dc_db_customer_member (dc_store_db (store), visit.customer_id, &member, &error))
+    {
+      rc = dc_ctl_fail (error);
+      goto out;
+    }
+  entered = dc_time_to_iso (visit.entered_at, dc_store_timezone (store));
+  exited = visit.exited_at != 0 ? dc_time_to_iso (visit.exited_at, dc_store_timezone (store)) : NULL;
+  g_print (_("Visit #%" PRId64 "\n"), visit.id);
+  print_field (_("Member number"), member);
+  print_field (_("Entered"), entered);
+  print_field (_("Left"), exited != NULL ? exited : _("still in"));
+  print_field (_("Exit reason"), exit_reason_label (visit.exit_reason));
+  print_field (_("Minor"), visit.minor ? _("yes") : _("no"));
+  {
+    const DcIdentity *id = &record->identity;
+    const DcDocType *doc = dc_doc_type_lookup (id->doc_type);
+
+    print_field (_("Name"), id->name);
+    print_field (_("Kana"), id->kana);
+    print_date (_("Date of birth"), &id->dob);
+    print_field (_("Address"), id->address);
+    print_field (_("Document"), doc != NULL ? _(doc->label) : id->doc_type);
+    print_field (_("Document number"), id->doc_number);
+    print_date (_("Document expiry"), &id->doc_expiry);
+    print_date (_("Document issued"), &id->doc_issued);
+    print_field (_("Supplementary document"), id->supplementary_type);
+    print_date (_("Supplementary dated"), &id->supplementary_date);
+    print_field (_("Nationality"), id->nationality);
+    print_field (_("Passport number"), id->passport_number);
+  }
+  rc = 0;
+out:
+  dc_visit_row_clear (&visit);
+  dc_ctl_common_clear (&common);
+  return rc;
+}

@@ -1,0 +1,65 @@
+/* ui/cli/dc-ctl.h — what every daicho-ctl command shares: options, secrets, signing in, errors. */
+#pragma once
+
+#include <glib.h>
+#include "dc-store.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: 0 done, 1 refused or failed, 2 the command line itself is wrong. */
+#define DC_CTL_EXIT_FAILED 1
+#define DC_CTL_EXIT_USAGE  2
+
+typedef struct {
+  char *store_dir;
+  char *staff;
+  gint  passphrase_fd;
+  gint  pin_fd;
+  gint  new_passphrase_fd;
+  gint  recovery_fd;
+} DcCtlCommon;
+
+typedef int (*DcCtlCommand) (int argc, char **argv);
+
+/* Which shared options a command takes (--store always). */
+typedef enum {
+  DC_CTL_STAFF          = 1 << 0,   /* --staff NAME: who acts */
+  DC_CTL_PASSPHRASE     = 1 << 1,   /* --passphrase-fd N */
+  DC_CTL_PIN            = 1 << 2,   /* --pin-fd N */
+  DC_CTL_NEW_PASSPHRASE = 1 << 3,   /* --new-passphrase-fd N */
+  DC_CTL_RECOVERY       = 1 << 4,   /* --recovery-fd N */
+} DcCtlOptions;
+
+/* Parse @argv with @entries plus the shared options in @which; prints errors, returns FALSE
+ * on a usage error (or after printing --help, with *@argc set to -1). @summary is the
+ * description shown by --help; @params the positional part of the usage line. */
+gboolean  dc_ctl_parse (const char *name, const char *params, const char *summary, GOptionEntry *entries,
+                        DcCtlOptions which, DcCtlCommon *common, int *argc, char ***argv);
+void      dc_ctl_common_clear (DcCtlCommon *common);
+
+DcStore  *dc_ctl_open_store (DcCtlCommon *common);
+/* Create-time: where the store goes. */
+char     *dc_ctl_store_dir (DcCtlCommon *common);
+
+/* A secret from @fd when given (≥ 0), else asked on the terminal. NULL after printing why. */
+char     *dc_ctl_secret (gint fd, const char *prompt);
+
+DcActor  *dc_ctl_sign_in_pin (DcStore *store, DcCtlCommon *common);
+DcActor  *dc_ctl_sign_in_passphrase (DcStore *store, DcCtlCommon *common);
+
+/* Print "daicho-ctl: message" on stderr; returns DC_CTL_EXIT_FAILED. */
+int       dc_ctl_fail (GError *error);
+int       dc_ctl_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+int dc_ctl_init (int argc, char **argv);
+int dc_ctl_staff (int argc, char **argv);
+int dc_ctl_terminal (int argc, char **argv);
+int dc_ctl_status (int argc, char **argv);
+int dc_ctl_verify (int argc, char **argv);
+int dc_ctl_show (int argc, char **argv);
+int dc_ctl_demo (int argc, char **argv);
+int dc_ctl_checkin (int argc, char **argv);
+int dc_ctl_checkout (int argc, char **argv);
+int dc_ctl_move (int argc, char **argv);
+
+G_END_DECLS
