@@ -237,6 +237,19 @@ open_visit (DcStore *store, DcActor *actor, gint64 customer_id, gint64 verificat
          && dc_audit_row (store, visit.staff_in, action, "terminal_sessions", result->session_id, error);
 }
 
+/* The person index: name and date of birth, normalised, under the index key. */
+static GBytes *
+person_index (const DcVault *vault, const char *name, const GDate *dob)
+{
+  g_autofree char *norm = dc_normalize_name (name);
+  g_autofree char *iso = dc_date_to_iso (dob);
+  g_autofree char *person = g_strconcat (norm, "\x1f", iso, NULL);
+  guint8 blind[DC_BLIND_BYTES];
+
+  dc_vault_blind_index (vault, "person", person, blind);
+  return g_bytes_new (blind, sizeof blind);
+}
+
 /* ---- check-in from a document ---- */
 
 typedef struct {
@@ -265,8 +278,6 @@ prepare (DcStore *store, const DcVault *vault, const DcIdentity *id, Prepared *p
   const DcDocType *doc;
   g_autoptr(GBytes) plain = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *dob = NULL;
-  g_autofree char *person = NULL;
   guint8 blind[DC_BLIND_BYTES];
   GDate today;
 
@@ -283,10 +294,7 @@ prepare (DcStore *store, const DcVault *vault, const DcIdentity *id, Prepared *p
     }
 
   name = dc_normalize_name (id->name);
-  dob = dc_date_to_iso (&id->dob);
-  person = g_strconcat (name, "\x1f", dob, NULL);
-  dc_vault_blind_index (vault, "person", person, blind);
-  p->person_index = g_bytes_new (blind, sizeof blind);
+  p->person_index = person_index (vault, id->name, &id->dob);
   p->name_index = dc_vault_name_index (vault, name);
 
   doc = dc_doc_type_lookup (id->doc_type);
@@ -475,6 +483,32 @@ dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, co
       memset (result, 0, sizeof *result);
     }
   return ok;
+}
+
+/* ---- finding a returning customer ---- */
+
+gboolean
+dc_find_person (DcStore *store, DcActor *actor, const char *name, const GDate *dob, gboolean *found,
+                char **out_member, gboolean *out_inside, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autoptr(GBytes) index = NULL;
+  gint64 customer = 0, visit = 0;
+
+  *found = FALSE;
+  if (!require_counter (actor, error))
+    return FALSE;
+  if (name == NULL || *name == '\0' || dob == NULL || !g_date_valid (dob))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the name and the date of birth."));
+      return FALSE;
+    }
+  index = person_index (dc_actor_vault (actor), name, dob);
+  if (!dc_db_customer_find_by_person (db, index, &customer, out_member, found, error))
+    return FALSE;
+  if (*found && out_inside != NULL)
+    return dc_db_visit_open_for_customer (db, customer, &visit, out_inside, error);
+  return TRUE;
 }
 
 /* ---- seat change ---- */

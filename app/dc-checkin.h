@@ -49,6 +49,12 @@ gboolean dc_checkin (DcStore *store, DcActor *actor, const DcCheckinRequest *req
 gboolean dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
                             DcCheckinResult *result, GError **error);
 
+/* A returning customer without a card: is someone with this name and date of birth known
+ * (the person index)? On TRUE, *@out_member gets their member number and *@out_inside
+ * whether they are in the store now. No personal data is decrypted. */
+gboolean dc_find_person (DcStore *store, DcActor *actor, const char *name, const GDate *dob, gboolean *found,
+                         char **out_member, gboolean *out_inside, GError **error);
+
 /* Move the customer on terminal @from to the free terminal @to. */
 gboolean dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error);
 

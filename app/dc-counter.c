@@ -1,0 +1,166 @@
+/* app/dc-counter.c — the counter's board: terminals and visits joined, minors judged for today. */
+#include "dc-counter.h"
+#include "dc-checkin.h"
+#include "dc-date.h"
+#include "dc-db-records.h"
+
+#include <string.h>
+
+static void
+board_terminal_clear (DcBoardTerminal *t)
+{
+  g_clear_pointer (&t->label, g_free);
+  g_clear_pointer (&t->booth, g_free);
+  g_clear_pointer (&t->member_number, g_free);
+}
+
+static void
+board_visit_clear (DcBoardVisit *v)
+{
+  g_clear_pointer (&v->member_number, g_free);
+  g_clear_pointer (&v->terminal, g_free);
+}
+
+void
+dc_board_free (DcBoard *board)
+{
+  if (board == NULL)
+    return;
+  g_clear_pointer (&board->terminals, g_array_unref);
+  g_clear_pointer (&board->visits, g_array_unref);
+  g_free (board);
+}
+
+/* Minor today, and minutes left before the curfew applies to them. */
+static void
+judge (DcStore *store, const DcVault *vault, const DcPresenceRow *p, const GDate *today, guint minute,
+       gboolean *minor, gint *minutes)
+{
+  const DcProfile *profile = dc_store_profile (store);
+  GDate adult, sixteen;
+  guint age = p->minor ? 17 : 18;
+
+  if (vault != NULL && dc_tier_dates (store, vault, p->verification_id, p->tier, &adult, &sixteen, NULL))
+    age = g_date_compare (today, &adult) >= 0 ? 18 : g_date_compare (today, &sixteen) >= 0 ? 17 : 15;
+  *minor = dc_profile_is_minor (profile, age);
+  *minutes = *minor ? dc_profile_minutes_to_curfew (profile, age, minute) : -1;
+}
+
+DcBoard *
+dc_board_read (DcStore *store, const DcVault *vault, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autoptr(DcBoard) board = g_new0 (DcBoard, 1);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) in = NULL;
+  g_autoptr(GHashTable) by_visit = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GDate today;
+  guint minute;
+
+  board->at = dc_store_now (store);
+  dc_date_from_instant (board->at, dc_store_timezone (store), &today);
+  minute = dc_time_minute_of_day (board->at, dc_store_timezone (store));
+
+  /* one read transaction: terminals and visits from the same moment */
+  if (!dc_db_exec (db, "BEGIN", error))
+    return NULL;
+  rows = dc_db_terminal_list (db, error);
+  in = rows != NULL ? dc_db_presence_list (db, error) : NULL;
+  dc_db_exec (db, "COMMIT", NULL);
+  if (in == NULL)
+    return NULL;
+
+  board->terminals = g_array_sized_new (FALSE, TRUE, sizeof (DcBoardTerminal), rows->len);
+  g_array_set_clear_func (board->terminals, (GDestroyNotify) board_terminal_clear);
+  board->visits = g_array_sized_new (FALSE, TRUE, sizeof (DcBoardVisit), in->len);
+  g_array_set_clear_func (board->visits, (GDestroyNotify) board_visit_clear);
+
+  for (guint i = 0; i < in->len; i++)
+    {
+      DcPresenceRow *p = &g_array_index (in, DcPresenceRow, i);
+      DcBoardVisit v = { 0 };
+
+      v.visit_id = p->visit_id;
+      v.member_number = g_strdup (p->member_number);
+      v.terminal = g_strdup (p->terminal);
+      v.entered_at = p->entered_at;
+      judge (store, vault, p, &today, minute, &v.minor, &v.minutes_to_curfew);
+      board->minors += v.minor ? 1 : 0;
+      g_array_append_val (board->visits, v);
+    }
+  for (guint i = 0; i < board->visits->len; i++)
+    {
+      DcBoardVisit *v = &g_array_index (board->visits, DcBoardVisit, i);
+      g_hash_table_insert (by_visit, &v->visit_id, v);
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DcTerminalRow *r = &g_array_index (rows, DcTerminalRow, i);
+      DcBoardTerminal t = { 0 };
+      DcBoardVisit *v = r->open_visit != 0 ? g_hash_table_lookup (by_visit, &r->open_visit) : NULL;
+
+      t.id = r->id;
+      t.label = g_strdup (r->label);
+      t.booth = g_strdup (r->booth);
+      t.filtered = r->filtered;
+      t.minutes_to_curfew = -1;
+      if (!r->active || r->out_of_order)
+        t.state = DC_TERMINAL_OUT_OF_ORDER;
+      else if (r->open_session != 0)
+        t.state = DC_TERMINAL_IN_USE;
+      else
+        {
+          t.state = DC_TERMINAL_FREE;
+          board->free_terminals++;
+        }
+      if (r->open_session != 0 && v != NULL)
+        {
+          t.visit_id = v->visit_id;
+          t.member_number = g_strdup (v->member_number);
+          t.entered_at = v->entered_at;
+          t.session_started = r->session_started;
+          t.minor = v->minor;
+          t.minutes_to_curfew = v->minutes_to_curfew;
+        }
+      g_array_append_val (board->terminals, t);
+    }
+  return g_steal_pointer (&board);
+}
+
+const DcBoardTerminal *
+dc_board_suggest (const DcBoard *board, gboolean minor)
+{
+  const DcBoardTerminal *fallback = NULL;
+
+  for (guint i = 0; i < board->terminals->len; i++)
+    {
+      const DcBoardTerminal *t = &g_array_index (board->terminals, DcBoardTerminal, i);
+
+      if (t->state != DC_TERMINAL_FREE || (minor && !t->filtered))
+        continue;
+      if (minor || !t->filtered)
+        return t;
+      if (fallback == NULL)
+        fallback = t;
+    }
+  return fallback;
+}
+
+GPtrArray *
+dc_store_staff_names (DcStore *store, GError **error)
+{
+  g_autoptr(GArray) rows = dc_db_staff_list (dc_store_db (store), error);
+  GPtrArray *names;
+
+  if (rows == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DcStaffRow *r = &g_array_index (rows, DcStaffRow, i);
+      if (r->active)
+        g_ptr_array_add (names, g_strdup (r->name));
+    }
+  return names;
+}
