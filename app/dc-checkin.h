@@ -67,6 +67,12 @@ gboolean dc_checkout (DcStore *store, DcActor *actor, const char *terminal, gint
 gboolean dc_tier_dates (DcStore *store, const DcVault *vault, gint64 verification_id, GBytes *tier,
                         GDate *adult_on, GDate *sixteen_on, GError **error);
 
+/* Correct an identity record by appending a new one that supersedes it, with the reason
+ * (a manager; nothing is edited). The correction is checked against the document rules as
+ * of the day the document was checked. Only the newest version can be corrected. */
+gboolean dc_correct_identity (DcStore *store, DcActor *manager, gint64 verification_id, const DcIdentity *corrected,
+                              const char *reason, gint64 *out_id, DcField *bad_field, GError **error);
+
 /* Read a verification's identity (manager or auditor; the read is audited). */
 DcIdentityRecord *dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError **error);
 

@@ -1136,6 +1136,9 @@ simulate (Sim *sim, GError **error)
           dc_db_rollback (db);
           return FALSE;
         }
+      /* automatic checkpoints are off: keep the WAL to about a day */
+      if (!dc_db_checkpoint (db, FALSE, error))
+        return FALSE;
       if (sim->options->progress != NULL)
         sim->options->progress (++day, n_days, sim->options->progress_data);
     }

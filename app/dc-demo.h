@@ -27,15 +27,15 @@ typedef struct {
   guint64 returning_by_card;
   guint64 seat_changes;
   guint64 minors;
-  guint64 refused;          /* attempts the rules refused (e.g. curfew), as at a real counter */
+  guint64 refused;          /* turned away, as at a real counter: by the rules (curfew, a bad document) or a full store */
 } DcDemoStats;
 
 /* Terminals a demo store gets for @visits_per_day: 60, more when the load needs them
  * (a visit lasts about four hours), so that few arrivals find the store full. */
 guint    dc_demo_default_terminals (guint visits_per_day);
 
-/* Create a demo store in @dir (which must not hold a store) and fill it. The recovery key is
- * printed nowhere: a demo store needs none. */
+/* Create a demo store in @dir (which must not hold a store) and fill it; on failure nothing
+ * is left behind. The recovery key is printed nowhere: a demo store needs none. */
 DcStore *dc_demo_create (const char *dir, const DcDemoOptions *options, DcDemoStats *stats, GError **error);
 
 /* Add @options->days of history ending at the store's current time to an existing store,

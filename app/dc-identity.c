@@ -16,6 +16,14 @@
 #define LAW_MY_NUMBER N_("The law forbids recording the My Number (My Number Act, articles 15 and 20).")
 #define LAW_INSURANCE N_("The law forbids recording health insurance numbers (Health Insurance Act, article 194-2).")
 
+/* Licences and certificates of driving history carry 12-digit numbers of their own, which
+ * must not be taken for a My Number. */
+static gboolean
+twelve_digit_numbers (const char *code)
+{
+  return strcmp (code, "drivers_license") == 0 || strcmp (code, "driving_history_cert") == 0;
+}
+
 /* ordinance.md §1.2 and §2: the one place this table lives. */
 static const DcDocType doc_types[] = {
   { "drivers_license", N_("Driver's licence"), TRUE, NULL, DC_DOC_DATE_EXPIRY, FALSE, FALSE },
@@ -318,7 +326,7 @@ check_doc_number (const DcIdentity *identity, const DcDocType *type,
       return fail (bad_field, DC_FIELD_DOC_NUMBER, error, DC_ERROR_FORBIDDEN_NUMBER, message);
     }
   /* Licence numbers are 12 digits with their own check digit: not a My Number. */
-  return check_number (identity->doc_number, strcmp (type->code, "drivers_license") == 0,
+  return check_number (identity->doc_number, twelve_digit_numbers (type->code),
                        DC_FIELD_DOC_NUMBER, _("Enter the document number."),
                        bad_field, error);
 }

@@ -123,6 +123,12 @@ const DcProfile *dc_store_profile (DcStore *store) { return store->profile; }
 const guint8 *dc_store_box_pk (DcStore *store) { return store->box_pk; }
 const guint8 *dc_store_sign_pk (DcStore *store) { return store->sign_pk; }
 
+gboolean
+dc_store_checkpoint (DcStore *store, GError **error)
+{
+  return dc_db_checkpoint (store->db, FALSE, error);
+}
+
 void
 dc_store_set_clock (DcStore *store, DcClockFunc func, gpointer user_data)
 {
@@ -496,6 +502,12 @@ dc_store_sign_in_pin (DcStore *store, const char *staff_name, const char *pin, G
   DcActor *actor = NULL;
   GError *local = NULL;
 
+  /* a malformed PIN is a slip of the finger, not a guess: refuse it without counting */
+  if (pin == NULL || strlen (pin) < 4 || strlen (pin) > 8 || strspn (pin, "0123456789") != strlen (pin))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("A PIN is 4 to 8 digits."));
+      return NULL;
+    }
   if (!find_active_staff (store, staff_name, &row, error))
     return NULL;
   if (row.locked_at != 0)
@@ -803,4 +815,73 @@ dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, cons
   if (out_id != NULL)
     *out_id = id;
   return TRUE;
+}
+
+gboolean
+dc_store_set_staff_active (DcStore *store, DcActor *manager, const char *name, gboolean active, GError **error)
+{
+  DcStaffRow row = { 0 };
+  gboolean found, ok;
+
+  if (!require_manager (manager, error))
+    return FALSE;
+  if (!dc_db_staff_find (store->db, name != NULL ? name : "", &row, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no staff member called “%s”."), name);
+      return FALSE;
+    }
+  if (!active && row.id == manager->staff_id)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("You cannot take yourself off duty."));
+      dc_staff_row_clear (&row);
+      return FALSE;
+    }
+  ok = dc_db_begin (store->db, error);
+  if (ok)
+    {
+      ok = dc_db_staff_set_active (store->db, row.id, active, error)
+           && dc_audit_row (store, manager->staff_id, active ? "staff-activate" : "staff-deactivate", "staff",
+                            row.id, error)
+           && dc_db_commit (store->db, error);
+      if (!ok)
+        dc_db_rollback (store->db);
+    }
+  dc_staff_row_clear (&row);
+  return ok;
+}
+
+gboolean
+dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char *label, gboolean out_of_order,
+                                    GError **error)
+{
+  DcTerminalRow row = { 0 };
+  gboolean found, ok;
+
+  if (!require_manager (manager, error))
+    return FALSE;
+  if (!dc_db_begin (store->db, error))
+    return FALSE;
+  ok = dc_db_terminal_find (store->db, label != NULL ? label : "", &row, &found, error);
+  if (ok && !found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no terminal “%s”."), label);
+      ok = FALSE;
+    }
+  if (ok && out_of_order && row.open_session != 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY,
+                   _("Terminal %s is in use: move the customer before taking it out of service."), label);
+      ok = FALSE;
+    }
+  ok = ok && dc_db_terminal_set_out_of_order (store->db, row.id, out_of_order, error)
+       && dc_audit_row (store, manager->staff_id, out_of_order ? "terminal-out-of-order" : "terminal-in-service",
+                        "terminals", row.id, error)
+       && dc_db_commit (store->db, error);
+  if (!ok)
+    dc_db_rollback (store->db);
+  if (found)
+    dc_terminal_row_clear (&row);
+  return ok;
 }

@@ -53,6 +53,10 @@ const DcProfile *dc_store_profile (DcStore *store);
 const guint8    *dc_store_box_pk (DcStore *store);
 const guint8    *dc_store_sign_pk (DcStore *store);
 
+/* Copy recent writes from the WAL into the database file. Programs that stay open (the
+ * counter app) call this in idle moments: it never runs inside a clerk's action. */
+gboolean  dc_store_checkpoint (DcStore *store, GError **error);
+
 void      dc_store_set_clock (DcStore *store, DcClockFunc func, gpointer user_data);
 /* The clock now in use (the real one unless a test or the demo set another), to restore it later. */
 void      dc_store_get_clock (DcStore *store, DcClockFunc *func, gpointer *user_data);
@@ -93,6 +97,15 @@ gboolean  dc_store_unlock_staff (DcStore *store, DcActor *manager, const char *n
 /* Replace a manager's or auditor's passphrase (after a recovery-key sign-in, or their own). */
 gboolean  dc_store_set_passphrase (DcStore *store, DcActor *manager, const char *name, const char *passphrase,
                                    GError **error);
+
+/* Take a staff member off (or back on) duty: an inactive one cannot sign in. A manager
+ * cannot deactivate themselves (someone must be able to manage the store). */
+gboolean  dc_store_set_staff_active (DcStore *store, DcActor *manager, const char *name, gboolean active,
+                                     GError **error);
+/* Mark a terminal out of order (nobody is given it) or back in service. A terminal in use
+ * cannot be taken out of service: move the customer first. */
+gboolean  dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char *label,
+                                              gboolean out_of_order, GError **error);
 
 gboolean  dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, const char *booth,
                                  gboolean filtered, gint64 *out_id, GError **error);

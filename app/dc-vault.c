@@ -641,6 +641,28 @@ dc_vault_tier_decrypt (const DcVault *vault, GBytes *cipher, const guint8 *ad, g
 }
 
 gboolean
+dc_vault_tier_decrypt_to (const DcVault *vault, GBytes *cipher, const guint8 *ad, gsize ad_len, guint8 *out,
+                          gsize out_len, GError **error)
+{
+  const gsize overhead = DC_NONCE_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (vault != NULL && cipher != NULL && out != NULL, FALSE);
+
+  data = g_bytes_get_data (cipher, &len);
+  if (len != out_len + overhead
+      || crypto_aead_xchacha20poly1305_ietf_decrypt (out, NULL, NULL, data + DC_NONCE_BYTES, len - DC_NONCE_BYTES,
+                                                     ad, ad_len, data, TIER_KEY (vault)) != 0)
+    {
+      sodium_memzero (out, out_len);
+      set_undecryptable (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 dc_vault_sign (const DcVault *vault, const guint8 *msg, gsize len,
                guint8 sig[DC_SIGNATURE_BYTES], GError **error)
 {

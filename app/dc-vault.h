@@ -104,6 +104,10 @@ GBytes   *dc_vault_open_sealed (const DcVault *vault, GBytes *sealed, GError **e
 GBytes   *dc_vault_tier_encrypt (const DcVault *vault, GBytes *plain, const guint8 *ad, gsize ad_len);
 GBytes   *dc_vault_tier_decrypt (const DcVault *vault, GBytes *cipher, const guint8 *ad, gsize ad_len,
                                  GError **error);
+/* The same into @out (exactly @out_len bytes of plaintext expected), for small payloads read
+ * in bulk: no secure allocation per call; the caller wipes @out (sodium_memzero). */
+gboolean  dc_vault_tier_decrypt_to (const DcVault *vault, GBytes *cipher, const guint8 *ad, gsize ad_len,
+                                    guint8 *out, gsize out_len, GError **error);
 
 /* Blind index: keyed BLAKE2b over "@domain\0@normalized" with the index key.
  * Full index: DC_BLIND_BYTES bytes into @out. The domain "name" is reserved for

@@ -1,13 +1,18 @@
 #!/bin/sh
-# build-aux/run.sh BUILD — what `make run` does until the counter app exists: open the demo
-# store under the user's data folder (creating it with a month of synthetic history the
-# first time), show who is in, and check the audit chain.
+# build-aux/run.sh BUILD — what `make run` does: open the counter app on the default store
+# (the first-run assistant creates one, or opens the demo store). Without a display it
+# shows the demo store through daicho-ctl instead.
 set -eu
 build=${1:-build}
-ctl="$build/ui/cli/daicho-ctl"
 export DAICHO_LOCALEDIR="$PWD/$build/po"
-store="${DAICHO_STORE:-${XDG_DATA_HOME:-$HOME/.local/share}/daicho/demo}"
 
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$build/ui/desktop/daicho" "$@"
+fi
+
+echo "No display: showing the demo store with daicho-ctl instead of the window."
+ctl="$build/ui/cli/daicho-ctl"
+store="${XDG_DATA_HOME:-$HOME/.local/share}/daicho/demo"
 if [ ! -f "$store/daicho.db" ]; then
   echo "Creating a demo store in $store (synthetic data only)…"
   "$ctl" demo --store "$store" --days 30 --visits-per-day 300
@@ -16,4 +21,3 @@ fi
 "$ctl" verify --store "$store"
 echo
 echo "Demo store: $store — manager 「店長 デモ」, passphrase demo-passphrase, PINs 0000."
-echo "Try: $ctl show --store \"$store\" --staff '店長 デモ' --visit 1"

@@ -202,6 +202,12 @@ dc_db_staff_set_pin_state (DcDb *db, gint64 id, gint failed_pins, gint64 locked_
                     "iii", (gint64) failed_pins, locked_at, id);
 }
 
+gboolean
+dc_db_staff_set_active (DcDb *db, gint64 id, gboolean active, GError **error)
+{
+  return dc_db_run (db, error, "UPDATE staff SET active = ? WHERE id = ?", "bi", active, id);
+}
+
 GArray *
 dc_db_staff_list (DcDb *db, GError **error)
 {
@@ -328,6 +334,12 @@ dc_db_terminal_insert (DcDb *db, const DcTerminalRow *row, gint64 now, gint64 *o
 }
 
 gboolean
+dc_db_terminal_set_out_of_order (DcDb *db, gint64 id, gboolean out_of_order, GError **error)
+{
+  return dc_db_run (db, error, "UPDATE terminals SET out_of_order = ? WHERE id = ?", "bi", out_of_order, id);
+}
+
+gboolean
 dc_db_terminal_find (DcDb *db, const char *label, DcTerminalRow *row, gboolean *found, GError **error)
 {
   GError *local = NULL;
@@ -398,8 +410,9 @@ dc_db_customer_find_by_person (DcDb *db, GBytes *person_index, gint64 *out_id, c
 {
   GError *local = NULL;
   sqlite3_stmt *stmt = dc_db_query (db, error,
-                                    "SELECT id, member_number FROM customers WHERE person_index = ?"
-                                    " ORDER BY id LIMIT 1", "x", person_index);
+                                    "SELECT c.id, c.member_number FROM verifications v"
+                                    " JOIN customers c ON c.id = v.customer_id"
+                                    " WHERE v.person_index = ? ORDER BY v.id DESC LIMIT 1", "x", person_index);
 
   *found = FALSE;
   if (stmt == NULL)
@@ -520,6 +533,13 @@ dc_db_verification_latest (DcDb *db, gint64 customer_id, DcVerificationRow *row,
                                                VERIFICATION_COLUMNS " WHERE customer_id = ?"
                                                " ORDER BY id DESC LIMIT 1", "i", customer_id),
                               row, found, error);
+}
+
+gboolean
+dc_db_verification_superseded_by (DcDb *db, gint64 id, gint64 *out_newer, gboolean *found, GError **error)
+{
+  return dc_db_int (db, out_newer, found, error,
+                    "SELECT max (id) FROM verifications WHERE supersedes = ?", "i", id);
 }
 
 /* ---- visits ---- */

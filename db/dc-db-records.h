@@ -46,6 +46,7 @@ gboolean dc_db_staff_insert (DcDb *db, const char *name, const char *role, gint6
 gboolean dc_db_staff_find (DcDb *db, const char *name, DcStaffRow *row, gboolean *found, GError **error);
 gboolean dc_db_staff_get (DcDb *db, gint64 id, DcStaffRow *row, gboolean *found, GError **error);
 gboolean dc_db_staff_set_pin_state (DcDb *db, gint64 id, gint failed_pins, gint64 locked_at, GError **error);
+gboolean dc_db_staff_set_active (DcDb *db, gint64 id, gboolean active, GError **error);
 /* Every staff row, by name; an array of DcStaffRow. */
 GArray  *dc_db_staff_list (DcDb *db, GError **error);
 
@@ -85,6 +86,9 @@ typedef struct {
 
 void     dc_terminal_row_clear (DcTerminalRow *row);
 gboolean dc_db_terminal_insert (DcDb *db, const DcTerminalRow *row, gint64 now, gint64 *out_id, GError **error);
+gboolean dc_db_terminal_set_out_of_order (DcDb *db, gint64 id, gboolean out_of_order, GError **error);
+/* The visits that relied on a verification. */
+gboolean dc_db_verification_superseded_by (DcDb *db, gint64 id, gint64 *out_newer, gboolean *found, GError **error);
 gboolean dc_db_terminal_find (DcDb *db, const char *label, DcTerminalRow *row, gboolean *found, GError **error);
 /* Every terminal in label order with its open session, if any; an array of DcTerminalRow. */
 GArray  *dc_db_terminal_list (DcDb *db, GError **error);
@@ -98,6 +102,7 @@ gboolean dc_db_next_id (DcDb *db, const char *table, gint64 *out_id, GError **er
 
 gboolean dc_db_customer_insert (DcDb *db, gint64 id, const char *member_number, GBytes *person_index, gint64 now,
                                 GError **error);
+/* By any of the customer's verifications (a corrected name finds them too). */
 gboolean dc_db_customer_find_by_person (DcDb *db, GBytes *person_index, gint64 *out_id, char **out_member,
                                         gboolean *found, GError **error);
 gboolean dc_db_customer_find_by_member (DcDb *db, const char *member_number, gint64 *out_id, gboolean *found,

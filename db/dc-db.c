@@ -251,6 +251,10 @@ dc_db_open (const char *path, gboolean create, GError **error)
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA secure_delete = ON;"
                    "PRAGMA trusted_schema = OFF;"
+                   "PRAGMA temp_store = MEMORY;"
+                   /* no checkpoint inside a clerk's commit: dc_db_checkpoint runs in idle
+                    * time, and the last connection to close checkpoints everything */
+                   "PRAGMA wal_autocheckpoint = 0;"
                    "PRAGMA cell_size_check = ON;", error))
     return NULL;
 
@@ -524,13 +528,14 @@ dc_db_begin (DcDb *db, GError **error)
 
   if (db->depth == 0)
     {
-      if (!dc_db_exec (db, "BEGIN IMMEDIATE", error))
+      if (!dc_db_run (db, error, "BEGIN IMMEDIATE", ""))
         return FALSE;
     }
   else
     {
+      /* prepared once per depth and cached: a demo day nests thousands */
       sql = g_strdup_printf ("SAVEPOINT dc_%u", db->depth);
-      if (!dc_db_exec (db, sql, error))
+      if (!dc_db_run (db, error, sql, ""))
         return FALSE;
     }
   db->depth++;
@@ -546,13 +551,13 @@ dc_db_commit (DcDb *db, GError **error)
 
   if (db->depth == 1)
     {
-      if (!dc_db_exec (db, "COMMIT", error))
+      if (!dc_db_run (db, error, "COMMIT", ""))
         return FALSE;
     }
   else
     {
       sql = g_strdup_printf ("RELEASE dc_%u", db->depth - 1);
-      if (!dc_db_exec (db, sql, error))
+      if (!dc_db_run (db, error, sql, ""))
         return FALSE;
     }
   db->depth--;
@@ -590,6 +595,24 @@ gboolean
 dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error)
 {
   return dc_db_exec (db, bulk ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL", error);
+}
+
+gboolean
+dc_db_checkpoint (DcDb *db, gboolean truncate, GError **error)
+{
+  int rc;
+
+  if (db->depth > 0)
+    return TRUE;
+  rc = sqlite3_wal_checkpoint_v2 (db->handle, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+                                  NULL, NULL);
+  /* busy: a reader holds an old snapshot; the next idle moment will do */
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+    {
+      dc_db_set_error (db, rc, "wal_checkpoint", error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void

@@ -73,6 +73,11 @@ gboolean dc_db_in_transaction (DcDb *db);
 /* Durability for bulk generation: synchronous=OFF while TRUE. */
 gboolean dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error);
 
+/* Copy the WAL into the database (PASSIVE, or TRUNCATE to empty it). Automatic checkpoints
+ * are off so that none runs inside a user action; long-running programs call this when
+ * idle. Does nothing inside a transaction. */
+gboolean dc_db_checkpoint (DcDb *db, gboolean truncate, GError **error);
+
 /* Let the purge delete record rows on this connection only (design.md §3). */
 void     dc_db_allow_purge (DcDb *db, gboolean allow);
 

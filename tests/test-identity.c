@@ -169,6 +169,8 @@ static const CheckCase check_cases[] = {
   { "number/full-width-and-hyphens", .doc_type = "residence_card", .doc_number = "ＡＢ１２－３４５６　７８ＣＤ", .code = OK },
   /* My Number look-alikes */
   { "my-number/licence-exempt", .doc_number = "123456789018", .code = OK },
+  /* certificates of driving history carry licence-style 12-digit numbers too */
+  { "my-number/driving-history-exempt", .doc_type = "driving_history_cert", .doc_number = "123456789018", .expiry = "", .code = OK },
   { "my-number/student-id", .doc_type = "student_id", .doc_number = "1234 5678 9018", .expiry = "2027-03-31", .code = DC_ERROR_FORBIDDEN_NUMBER, .field = DC_FIELD_DOC_NUMBER },
   { "my-number/student-id-wrong-check", .doc_type = "student_id", .doc_number = "123456789019", .expiry = "2027-03-31", .code = OK },
   { "my-number/address", .address = "東京都新宿区1-2-3 123456789018", .code = DC_ERROR_FORBIDDEN_NUMBER, .field = DC_FIELD_ADDRESS },

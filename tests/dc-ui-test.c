@@ -1,0 +1,225 @@
+/* tests/dc-ui-test.c — helpers for UI tests: real widgets under Xvfb, a store on a fixed clock, PNG screenshots. */
+#include "dc-ui-test.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+void
+dc_ui_test_init (int *argc, char ***argv)
+{
+  const char *lang = g_getenv ("DAICHO_TEST_LANG");
+
+  if (lang == NULL)
+    lang = "ja_JP.UTF-8";
+  g_setenv ("LC_ALL", lang, TRUE);
+  g_setenv ("LANGUAGE", g_str_has_prefix (lang, "ja") ? "ja" : "en", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("TZ", "Asia/Tokyo", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain ("daicho", g_getenv ("DAICHO_LOCALEDIR") != NULL ? g_getenv ("DAICHO_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset ("daicho", "UTF-8");
+  textdomain ("daicho");
+
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  adw_init ();
+  dc_crypto_init ();
+
+  /* the app's own looks (AdwApplication loads them; tests have no application), and no
+   * transition caught halfway in a screenshot */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/jp/daicho/Daicho/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+gint64
+dc_ui_test_tokyo (int year, int month, int day, int hour, int minute)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Tokyo");
+  g_autoptr(GDateTime) dt = g_date_time_new (tz, year, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+static gint64
+read_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+DcStore *
+dc_ui_test_store (guint n_terminals, gint64 *clock)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("daicho-ui-XXXXXX", &error);
+  g_autofree char *store_dir = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  char *code = NULL;
+  DcStoreSetup setup = {
+    .name = "新宿東口店",
+    .operator_name = "株式会社サンプル",
+    .prefecture = "tokyo",
+    .manager = DC_UI_TEST_MANAGER,
+  };
+  DcStore *store;
+
+  g_assert_no_error (error);
+  store_dir = g_build_filename (dir, "store", NULL);
+  *clock = dc_ui_test_tokyo (2026, 11, 21, 16, 0);
+  store = dc_store_create (store_dir, &setup, DC_UI_TEST_PASSPHRASE, DC_UI_TEST_MANAGER_PIN, &code, &error);
+  g_assert_no_error (error);
+  dc_secret_free (code);
+  dc_store_set_clock (store, read_clock, clock);
+
+  manager = dc_store_sign_in_passphrase (store, DC_UI_TEST_MANAGER, DC_UI_TEST_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_true (dc_store_add_staff (store, manager, DC_UI_TEST_CLERK, "counter", DC_UI_TEST_CLERK_PIN, NULL, NULL,
+                                     &error));
+  g_assert_no_error (error);
+  for (guint i = 1; i <= n_terminals; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("PC-%02u", i);
+      g_autofree char *booth = g_strdup_printf ("B%02u", i);
+
+      g_assert_true (dc_store_add_terminal (store, manager, label, booth, i % 4 == 0, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return store;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+dc_ui_test_pump (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_loop, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+gboolean
+dc_ui_test_wait (gboolean *done, guint timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!*done && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+  return *done;
+}
+
+char *
+dc_ui_test_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width, height;
+
+  dc_ui_test_pump (50);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  g_mkdir_with_parents (dir, 0755);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+static GtkWidget *
+find (GtkWidget *root, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_name (GtkWidget *w, gconstpointer name)
+{
+  const char *id = GTK_IS_BUILDABLE (w) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)) : NULL;
+
+  return g_strcmp0 (id, name) == 0 || g_strcmp0 (gtk_widget_get_name (w), name) == 0;
+}
+
+static gboolean
+match_type (GtkWidget *w, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+match_label (GtkWidget *w, gconstpointer text)
+{
+  return GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL;
+}
+
+static gboolean
+match_button (GtkWidget *w, gconstpointer text)
+{
+  const char *label = GTK_IS_BUTTON (w) ? gtk_button_get_label (GTK_BUTTON (w)) : NULL;
+
+  if (label != NULL && strstr (label, text) != NULL)
+    return TRUE;
+  return GTK_IS_BUTTON (w) && find (w, match_label, text) != NULL;
+}
+
+GtkWidget *
+dc_ui_test_find_by_name (GtkWidget *root, const char *name)
+{
+  return find (root, match_name, name);
+}
+
+GtkWidget *
+dc_ui_test_find_by_type (GtkWidget *root, GType type)
+{
+  return find (root, match_type, GSIZE_TO_POINTER (type));
+}
+
+GtkWidget *
+dc_ui_test_find_label (GtkWidget *root, const char *text)
+{
+  return find (root, match_label, text);
+}
+
+GtkWidget *
+dc_ui_test_find_button (GtkWidget *root, const char *text)
+{
+  return find (root, match_button, text);
+}
