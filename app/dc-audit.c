@@ -59,16 +59,28 @@ append (DcStore *store, gint64 staff_id, const char *action, const char *table, 
   g_autoptr(GBytes) hash_bytes = NULL;
   DcAuditRow row = { 0 };
 
+  DcAuditHeadCache *cache = dc_store_audit_head_cache (store);
+  guint64 state = dc_db_write_state (db);
+
   g_return_val_if_fail (dc_db_in_transaction (db), FALSE);
 
-  if (!dc_db_audit_head (db, &head, prev, &found, error))
-    return FALSE;
-  if (!found)
-    memcpy (prev, zero_hash, 32);
-  /* continue after the high-water mark, so deleted tail entries leave a visible gap */
-  if (!dc_db_audit_high_water (db, &row.seq, error))
-    return FALSE;
-  row.seq = MAX (row.seq, head) + 1;
+  if (cache->state == state)
+    {
+      /* this transaction wrote the head itself: no need to read it back */
+      memcpy (prev, cache->hash, 32);
+      row.seq = cache->seq + 1;
+    }
+  else
+    {
+      if (!dc_db_audit_head (db, &head, prev, &found, error))
+        return FALSE;
+      if (!found)
+        memcpy (prev, zero_hash, 32);
+      /* continue after the high-water mark, so deleted tail entries leave a visible gap */
+      if (!dc_db_audit_high_water (db, &row.seq, error))
+        return FALSE;
+      row.seq = MAX (row.seq, head) + 1;
+    }
   row.at = dc_store_now (store);
   row.staff_id = staff_id;
   row.action = (char *) action;
@@ -80,7 +92,15 @@ append (DcStore *store, gint64 staff_id, const char *action, const char *table, 
   entry_hash (&row, hash);
   hash_bytes = g_bytes_new (hash, 32);
   row.hash = hash_bytes;
-  return dc_db_audit_insert (db, &row, error);
+  if (!dc_db_audit_insert (db, &row, error))
+    {
+      cache->state = 0;
+      return FALSE;
+    }
+  cache->state = state;
+  cache->seq = row.seq;
+  memcpy (cache->hash, hash, 32);
+  return TRUE;
 }
 
 gboolean

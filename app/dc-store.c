@@ -20,6 +20,7 @@ struct _DcStore
   guint8           sign_pk[DC_SIGN_PK_BYTES];
   DcClockFunc      clock;
   gpointer         clock_data;
+  DcAuditHeadCache audit_head;
 };
 
 struct _DcActor
@@ -141,6 +142,12 @@ dc_store_get_clock (DcStore *store, DcClockFunc *func, gpointer *user_data)
 {
   *func = store->clock;
   *user_data = store->clock_data;
+}
+
+DcAuditHeadCache *
+dc_store_audit_head_cache (DcStore *store)
+{
+  return &store->audit_head;
 }
 
 gint64

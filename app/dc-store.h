@@ -64,6 +64,16 @@ gint64    dc_store_now (DcStore *store);
 /* Today in the store's time zone. */
 void      dc_store_today (DcStore *store, GDate *out);
 
+/* The audit chain's head as this connection last wrote it, valid while
+ * dc_db_write_state() still says the same (see dc-audit.c). */
+typedef struct {
+  guint64 state;
+  gint64  seq;
+  guint8  hash[32];
+} DcAuditHeadCache;
+
+DcAuditHeadCache *dc_store_audit_head_cache (DcStore *store);
+
 /* ---- who acts ---- */
 
 /* Sign in with a staff PIN: five wrong PINs in a row lock the account (DC_ERROR_LOCKED)

@@ -20,6 +20,7 @@ struct _DcDb
   char       *path;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
   guint       depth;        /* transaction nesting: 0 none, 1 BEGIN, >1 savepoints */
+  guint64     generation;   /* changes at every outermost BEGIN and every rollback */
   gboolean    purge_allowed;
   gint        version;
 };
@@ -530,6 +531,7 @@ dc_db_begin (DcDb *db, GError **error)
     {
       if (!dc_db_run (db, error, "BEGIN IMMEDIATE", ""))
         return FALSE;
+      db->generation++;
     }
   else
     {
@@ -571,6 +573,7 @@ dc_db_rollback (DcDb *db)
 
   if (db->depth == 0)
     return;
+  db->generation++;
   if (db->depth == 1)
     {
       /* Failing here means SQLite already rolled back (e.g. after SQLITE_FULL). */
@@ -591,10 +594,18 @@ dc_db_in_transaction (DcDb *db)
   return db->depth > 0;
 }
 
+guint64
+dc_db_write_state (DcDb *db)
+{
+  return db->depth > 0 ? db->generation : 0;
+}
+
 gboolean
 dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error)
 {
-  return dc_db_exec (db, bulk ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL", error);
+  /* bulk generation touches every index of a growing file: give it a larger page cache */
+  return dc_db_exec (db, bulk ? "PRAGMA synchronous = OFF; PRAGMA cache_size = -131072"
+                              : "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384", error);
 }
 
 gboolean

@@ -69,6 +69,10 @@ gboolean dc_db_begin (DcDb *db, GError **error);
 gboolean dc_db_commit (DcDb *db, GError **error);
 void     dc_db_rollback (DcDb *db);
 gboolean dc_db_in_transaction (DcDb *db);
+/* Names the current write transaction: equal values mean nothing but this connection has
+ * written since, and nothing was rolled back. 0 outside a transaction. For caches of
+ * values the transaction itself wrote (the audit chain's head). */
+guint64  dc_db_write_state (DcDb *db);
 
 /* Durability for bulk generation: synchronous=OFF while TRUE. */
 gboolean dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error);

@@ -104,7 +104,9 @@ bench_fdatasync (const char *dir, guint count, Series *s)
 /* ---- (b) SQLite alone: the rows a new-customer check-in writes, no crypto, no audit ---- */
 
 static const char plain_schema[] =
-  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+  /* the same connection pragmas as dc_db_open, so the comparison is like for like */
+  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+  "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;"
   "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, member_number TEXT UNIQUE,"
   "  person_index BLOB NOT NULL, created_at INTEGER NOT NULL);"
   "CREATE INDEX customers_person ON customers (person_index);"
