@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "dc-time.h"   /* instants: dc_date_from_instant (), dc_time_parse () … */
+
 G_BEGIN_DECLS
 
 /* Parse a calendar date as typed at the counter or read off a card:
@@ -43,34 +45,5 @@ void dc_date_turns (const GDate *dob, guint years, GDate *out);
  * (ended 2029-02-28 → kept through 2032-02-29), and 28 February when the start is
  * 29 February and the final year is common (ended 2028-02-28 → 2031-02-28). */
 void dc_date_keep_through (const GDate *end_day, guint years, GDate *out);
-
-/* The local calendar day in @tz of the instant @utc_us (microseconds since the Unix epoch). */
-void dc_date_from_instant (gint64 utc_us, GTimeZone *tz, GDate *out);
-
-/* The instant (UTC microseconds) at which local day @day begins in @tz: its local
- * midnight, or where the clocks jump over midnight the moment they land, or where
- * midnight happens twice the first of them. */
-gint64 dc_date_start_instant (const GDate *day, GTimeZone *tz);
-
-/* The wall-clock time of @utc_us in @tz as hour * 60 + minute (0…1439), as a curfew
- * reads it: 03:00 on a day the clocks jumped from 02:00 is 180, not 120. */
-guint dc_time_minute_of_day (gint64 utc_us, GTimeZone *tz);
-
-/* Parse a point in time: "2026-03-04 14:32", "2026-03-04 14:32:10", "2026/3/4 14:32",
- * "2026-03-04T14:32:10+09:00", "2026-03-04T05:32:10Z"; the date part is anything
- * dc_date_parse () reads, full-width forms included; seconds may carry a fraction (up
- * to 6 digits); offsets are Z, ±hh:mm, ±hhmm, ±hh or ±hh:mm:ss. With an offset @tz is
- * ignored; without one the time is local to @tz: a local time the clocks skipped is
- * refused, one that happened twice means the first. A date alone means the start of
- * that day (dc_date_start_instant ()). DC_ERROR_INVALID_DATE otherwise. */
-gboolean dc_time_parse (const char *text, GTimeZone *tz, gint64 *out_utc_us, GError **error);
-
-/* "2026-03-04T14:32:00+09:00": ISO 8601 with the offset of @tz, whole seconds (rounded
- * down); an offset with seconds (local mean time before 1888 in Tokyo) is written
- * "+09:18:59" so that dc_time_parse () reads back the same instant (newly allocated). */
-char *dc_time_to_iso (gint64 utc_us, GTimeZone *tz);
-
-/* "2026-03-04 14:32" in @tz, for people (newly allocated). */
-char *dc_time_to_display (gint64 utc_us, GTimeZone *tz);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
-/* app/dc-demo.c — the demo store: synthetic people and a simulated counter, driven through the real workflows. */
+/* app/dc-demo.c — the demo store: a simulated counter driving the real workflows (its people: dc-demo-people). */
 #include "dc-demo.h"
+#include "dc-demo-people.h"
 #include "dc-checkin.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
@@ -13,201 +14,12 @@
 #define MINUTE G_GINT64_CONSTANT (60000000)
 #define HOUR   (60 * MINUTE)
 
-/* ---- pools: every name has its reading, every town is real ---- */
-
-typedef struct {
-  const char *text;
-  const char *kana;
-} Reading;
-
-static const Reading surnames[] = {
-  { "佐藤", "サトウ" }, { "鈴木", "スズキ" }, { "高橋", "タカハシ" }, { "田中", "タナカ" }, { "伊藤", "イトウ" },
-  { "渡辺", "ワタナベ" }, { "山本", "ヤマモト" }, { "中村", "ナカムラ" }, { "小林", "コバヤシ" }, { "加藤", "カトウ" },
-  { "吉田", "ヨシダ" }, { "山田", "ヤマダ" }, { "佐々木", "ササキ" }, { "山口", "ヤマグチ" }, { "松本", "マツモト" },
-  { "井上", "イノウエ" }, { "木村", "キムラ" }, { "林", "ハヤシ" }, { "清水", "シミズ" }, { "山崎", "ヤマザキ" },
-  { "森", "モリ" }, { "池田", "イケダ" }, { "橋本", "ハシモト" }, { "阿部", "アベ" }, { "石川", "イシカワ" },
-  { "山下", "ヤマシタ" }, { "中島", "ナカジマ" }, { "石井", "イシイ" }, { "小川", "オガワ" }, { "前田", "マエダ" },
-  { "岡田", "オカダ" }, { "長谷川", "ハセガワ" }, { "藤田", "フジタ" }, { "後藤", "ゴトウ" }, { "近藤", "コンドウ" },
-  { "村上", "ムラカミ" }, { "遠藤", "エンドウ" }, { "青木", "アオキ" }, { "坂本", "サカモト" }, { "斉藤", "サイトウ" },
-  { "福田", "フクダ" }, { "太田", "オオタ" }, { "西村", "ニシムラ" }, { "藤井", "フジイ" }, { "金子", "カネコ" },
-  { "岡本", "オカモト" }, { "藤原", "フジワラ" }, { "中野", "ナカノ" }, { "三浦", "ミウラ" }, { "原田", "ハラダ" },
-  { "中川", "ナカガワ" }, { "松田", "マツダ" }, { "竹内", "タケウチ" }, { "小野", "オノ" }, { "田村", "タムラ" },
-  { "中山", "ナカヤマ" }, { "和田", "ワダ" }, { "石田", "イシダ" }, { "森田", "モリタ" }, { "上田", "ウエダ" },
-  { "原", "ハラ" }, { "内田", "ウチダ" }, { "柴田", "シバタ" }, { "酒井", "サカイ" }, { "宮崎", "ミヤザキ" },
-  { "横山", "ヨコヤマ" }, { "高木", "タカギ" }, { "安藤", "アンドウ" }, { "宮本", "ミヤモト" }, { "大野", "オオノ" },
-  { "小島", "コジマ" }, { "工藤", "クドウ" }, { "谷口", "タニグチ" }, { "今井", "イマイ" }, { "高田", "タカダ" },
-  { "丸山", "マルヤマ" }, { "増田", "マスダ" }, { "杉山", "スギヤマ" }, { "村田", "ムラタ" }, { "大塚", "オオツカ" },
-  { "小山", "コヤマ" }, { "藤本", "フジモト" }, { "平野", "ヒラノ" }, { "新井", "アライ" }, { "河野", "コウノ" },
-  { "上野", "ウエノ" }, { "武田", "タケダ" }, { "野口", "ノグチ" }, { "松井", "マツイ" }, { "千葉", "チバ" },
-  { "岩崎", "イワサキ" }, { "菅原", "スガワラ" }, { "木下", "キノシタ" }, { "久保", "クボ" }, { "佐野", "サノ" },
-  { "野村", "ノムラ" }, { "松尾", "マツオ" }, { "菊地", "キクチ" }, { "杉本", "スギモト" }, { "市川", "イチカワ" },
-  { "古川", "フルカワ" }, { "大西", "オオニシ" }, { "島田", "シマダ" }, { "水野", "ミズノ" }, { "桜井", "サクライ" },
-  { "高野", "タカノ" }, { "吉川", "ヨシカワ" }, { "山内", "ヤマウチ" }, { "西田", "ニシダ" }, { "服部", "ハットリ" },
-};
-
-/* Given names run from old-fashioned to modern, so a name can fit its owner's year of birth. */
-static const Reading male_names[] = {
-  { "茂", "シゲル" }, { "博", "ヒロシ" }, { "隆", "タカシ" }, { "修", "オサム" }, { "勝", "マサル" },
-  { "清", "キヨシ" }, { "正樹", "マサキ" }, { "秀樹", "ヒデキ" }, { "一郎", "イチロウ" }, { "浩二", "コウジ" },
-  { "誠", "マコト" }, { "剛", "ツヨシ" }, { "健一", "ケンイチ" }, { "雄一", "ユウイチ" }, { "哲也", "テツヤ" },
-  { "直樹", "ナオキ" }, { "和也", "カズヤ" }, { "達也", "タツヤ" }, { "大輔", "ダイスケ" }, { "洋平", "ヨウヘイ" },
-  { "慎吾", "シンゴ" }, { "智也", "トモヤ" }, { "拓也", "タクヤ" }, { "健太", "ケンタ" }, { "康介", "コウスケ" },
-  { "亮", "リョウ" }, { "涼介", "リョウスケ" }, { "翔太", "ショウタ" }, { "裕太", "ユウタ" }, { "勇気", "ユウキ" },
-  { "圭", "ケイ" }, { "航", "ワタル" }, { "駿", "シュン" }, { "翔", "ショウ" }, { "匠", "タクミ" },
-  { "大地", "ダイチ" }, { "隼人", "ハヤト" }, { "海斗", "カイト" }, { "優斗", "ユウト" }, { "大和", "ヤマト" },
-  { "樹", "イツキ" }, { "陸", "リク" }, { "颯太", "ソウタ" }, { "悠真", "ユウマ" }, { "大翔", "ヒロト" },
-  { "湊", "ミナト" }, { "陽翔", "ハルト" }, { "蓮", "レン" }, { "蒼", "アオイ" }, { "律", "リツ" },
-};
-
-static const Reading female_names[] = {
-  { "幸子", "サチコ" }, { "洋子", "ヨウコ" }, { "恵子", "ケイコ" }, { "久美子", "クミコ" }, { "明美", "アケミ" },
-  { "裕子", "ユウコ" }, { "真由美", "マユミ" }, { "直美", "ナオミ" }, { "智子", "トモコ" }, { "由美", "ユミ" },
-  { "恵", "メグミ" }, { "香織", "カオリ" }, { "優子", "ユウコ" }, { "沙織", "サオリ" }, { "瞳", "ヒトミ" },
-  { "愛", "アイ" }, { "麻衣", "マイ" }, { "美穂", "ミホ" }, { "彩", "アヤ" }, { "舞", "マイ" },
-  { "千尋", "チヒロ" }, { "理沙", "リサ" }, { "亜美", "アミ" }, { "綾乃", "アヤノ" }, { "詩織", "シオリ" },
-  { "美咲", "ミサキ" }, { "彩花", "アヤカ" }, { "千夏", "チナツ" }, { "里奈", "リナ" }, { "遥", "ハルカ" },
-  { "七海", "ナナミ" }, { "真央", "マオ" }, { "萌", "モエ" }, { "桃子", "モモコ" }, { "未来", "ミライ" },
-  { "奈々", "ナナ" }, { "さくら", "サクラ" }, { "美月", "ミツキ" }, { "楓", "カエデ" }, { "花", "ハナ" },
-  { "結衣", "ユイ" }, { "莉子", "リコ" }, { "凛", "リン" }, { "結菜", "ユイナ" }, { "芽依", "メイ" },
-  { "杏", "アン" }, { "葵", "アオイ" }, { "陽菜", "ヒナ" }, { "紬", "ツムギ" }, { "澪", "ミオ" },
-};
-
-/* Real towns; every one of them has at least three chōme. */
-typedef struct {
-  const char *city;
-  const char *towns[5];
-} Area;
-
-static const Area areas[] = {
-  { "東京都千代田区", { "神田神保町", "麹町", "飯田橋", "九段南", "神田小川町" } },
-  { "東京都中央区", { "銀座", "日本橋人形町", "月島", "八丁堀", "築地" } },
-  { "東京都港区", { "六本木", "芝浦", "赤坂", "高輪", "三田" } },
-  { "東京都新宿区", { "西新宿", "高田馬場", "大久保", "神楽坂", "四谷" } },
-  { "東京都文京区", { "本郷", "小石川", "千駄木", "湯島", "白山" } },
-  { "東京都台東区", { "浅草", "上野", "谷中", "蔵前", "元浅草" } },
-  { "東京都墨田区", { "押上", "錦糸", "向島", "両国", "業平" } },
-  { "東京都江東区", { "豊洲", "亀戸", "大島", "東陽", "北砂" } },
-  { "東京都品川区", { "大井", "西五反田", "戸越", "荏原", "東品川" } },
-  { "東京都目黒区", { "自由が丘", "中目黒", "目黒本町", "碑文谷", "八雲" } },
-  { "東京都大田区", { "蒲田", "大森北", "田園調布", "池上", "羽田" } },
-  { "東京都世田谷区", { "太子堂", "経堂", "北沢", "用賀", "成城" } },
-  { "東京都渋谷区", { "神宮前", "恵比寿", "代々木", "笹塚", "本町" } },
-  { "東京都中野区", { "中野", "東中野", "野方", "鷺宮", "中央" } },
-  { "東京都杉並区", { "高円寺南", "阿佐谷北", "荻窪", "西荻北", "和田" } },
-  { "東京都豊島区", { "池袋", "東池袋", "南大塚", "巣鴨", "目白" } },
-  { "東京都北区", { "赤羽", "王子", "十条仲原", "滝野川", "田端" } },
-  { "東京都荒川区", { "西日暮里", "南千住", "町屋", "東尾久", "荒川" } },
-  { "東京都板橋区", { "板橋", "成増", "高島平", "常盤台", "蓮根" } },
-  { "東京都練馬区", { "練馬", "石神井町", "大泉学園町", "光が丘", "豊玉北" } },
-  { "東京都足立区", { "千住", "綾瀬", "西新井", "竹の塚", "梅島" } },
-  { "東京都葛飾区", { "亀有", "金町", "立石", "新小岩", "柴又" } },
-  { "東京都江戸川区", { "南小岩", "西葛西", "船堀", "一之江", "平井" } },
-  { "東京都武蔵野市", { "吉祥寺本町", "吉祥寺南町", "中町", "西久保", "境" } },
-  { "東京都三鷹市", { "下連雀", "上連雀", "井の頭", "深大寺", "牟礼" } },
-  { "東京都調布市", { "布田", "国領町", "仙川町", "多摩川", "深大寺北町" } },
-  { "東京都町田市", { "原町田", "中町", "森野", "玉川学園", "鶴川" } },
-  { "神奈川県川崎市中原区", { "新丸子町", "木月", "井田", "上小田中", "下小田中" } },
-  { "埼玉県さいたま市浦和区", { "高砂", "岸町", "常盤", "仲町", "北浦和" } },
-};
-
-static const char *const buildings[] = {
-  "コーポ", "ハイツ", "メゾン", "レジデンス", "パレス", "グランドール", "サンハイム", "ヴィラ",
-};
-
-/* Foreign residents (residence card, name in Latin letters with a katakana reading) and
- * visitors without an address in Japan (passport). */
-typedef struct {
-  const char *nationality;
-  Reading     family[5];
-  Reading     given[6];
-} Nation;
-
-static const Nation residents[] = {
-  { "ベトナム", { { "NGUYEN", "グエン" }, { "TRAN", "チャン" }, { "LE", "レ" }, { "PHAM", "ファム" }, { "HOANG", "ホアン" } },
-    { { "VAN NAM", "ヴァン ナム" }, { "THI MAI", "ティ マイ" }, { "DUC ANH", "ドゥック アイン" },
-      { "THI LAN", "ティ ラン" }, { "MINH TUAN", "ミン トゥアン" }, { "THI HOA", "ティ ホア" } } },
-  { "中国", { { "WANG", "ワン" }, { "LI", "リー" }, { "ZHANG", "チャン" }, { "LIU", "リウ" }, { "CHEN", "チェン" } },
-    { { "WEI", "ウェイ" }, { "FANG", "ファン" }, { "JING", "ジン" }, { "HAO", "ハオ" }, { "XIN", "シン" },
-      { "YANG", "ヤン" } } },
-  { "ネパール", { { "GURUNG", "グルン" }, { "TAMANG", "タマン" }, { "RAI", "ライ" }, { "SHRESTHA", "シュレスタ" },
-                  { "MAGAR", "マガル" } },
-    { { "RAJ", "ラジ" }, { "SITA", "シタ" }, { "BIKASH", "ビカス" }, { "ANITA", "アニタ" }, { "SURESH", "スレス" },
-      { "PRAKASH", "プラカシ" } } },
-  { "韓国", { { "KIM", "キム" }, { "LEE", "イ" }, { "PARK", "パク" }, { "CHOI", "チェ" }, { "JUNG", "チョン" } },
-    { { "MINJUN", "ミンジュン" }, { "JIYEON", "ジヨン" }, { "SEOYEON", "ソヨン" }, { "HYUNWOO", "ヒョヌ" },
-      { "SUBIN", "スビン" }, { "DONGHYUN", "ドンヒョン" } } },
-  { "フィリピン", { { "SANTOS", "サントス" }, { "REYES", "レイエス" }, { "CRUZ", "クルス" }, { "GARCIA", "ガルシア" },
-                    { "MENDOZA", "メンドーサ" } },
-    { { "MARIA", "マリア" }, { "JOSE", "ホセ" }, { "ANGELICA", "アンジェリカ" }, { "MARK", "マーク" },
-      { "JOHN PAUL", "ジョン ポール" }, { "KRISTINE", "クリスティン" } } },
-};
-
-static const Nation visitors[] = {
-  { "アメリカ合衆国", { { "SMITH" }, { "JOHNSON" }, { "WILLIAMS" }, { "BROWN" }, { "MILLER" } },
-    { { "JAMES" }, { "EMILY" }, { "MICHAEL" }, { "SARAH" }, { "DAVID" }, { "JESSICA" } } },
-  { "英国", { { "TAYLOR" }, { "WILSON" }, { "EVANS" }, { "THOMAS" }, { "ROBERTS" } },
-    { { "OLIVER" }, { "AMELIA" }, { "HARRY" }, { "SOPHIE" }, { "JACK" }, { "CHLOE" } } },
-  { "フランス", { { "MARTIN" }, { "BERNARD" }, { "DUBOIS" }, { "MOREAU" }, { "LAURENT" } },
-    { { "LUCAS" }, { "CAMILLE" }, { "HUGO" }, { "LEA" }, { "LOUIS" }, { "MANON" } } },
-  { "ドイツ", { { "MUELLER" }, { "SCHMIDT" }, { "SCHNEIDER" }, { "FISCHER" }, { "WEBER" } },
-    { { "LUKAS" }, { "ANNA" }, { "FELIX" }, { "LENA" }, { "JONAS" }, { "MIA" } } },
-  { "台湾", { { "LIN" }, { "HUANG" }, { "CHANG" }, { "TSAI" }, { "HSU" } },
-    { { "YU-TING" }, { "CHIA-HAO" }, { "YI-CHEN" }, { "CHUN-HUNG" }, { "HSIN-YI" }, { "WEI-LUN" } } },
-};
-
-typedef enum {
-  DOC_LICENSE,
-  DOC_MY_NUMBER,
-  DOC_PASSPORT,
-  DOC_RESIDENCE,
-  DOC_STUDENT,
-  DOC_RESIDENT_RECORD,
-  DOC_DRIVING_HISTORY,
-} Doc;
-
-static const char *const doc_codes[] = {
-  "drivers_license", "my_number_card", "passport", "residence_card", "student_id", "resident_record_copy",
-  "driving_history_cert",
-};
-
-static const char *const supplementary_codes[] = {
-  "utility_bill", "tax_receipt", "social_insurance_receipt", "tax_certificate",
-};
-
 /* Arrivals by local hour: quiet mornings, busy evenings, night packs from 21:00. */
 static const guint hour_weights[24] = { 4, 3, 2, 1, 1, 1, 1, 2, 3, 3, 4, 5, 6, 6, 6, 6, 7, 8, 9, 10, 10, 10, 9, 7 };
 /* Monday … Sunday: the week averages to one. */
 static const double weekday_factor[7] = { 0.90, 0.90, 0.93, 0.95, 1.10, 1.17, 1.05 };
 
 /* ---- the simulation ---- */
-
-typedef enum {
-  KIND_JAPANESE,
-  KIND_RESIDENT,   /* foreign resident with a residence card */
-  KIND_VISITOR,    /* no address in Japan: passport */
-} Kind;
-
-typedef struct {
-  guint32 dob;         /* Julian day */
-  guint32 doc_date;    /* Julian day: expiry, or issue date of a resident record; 0 = none */
-  guint32 supp_date;   /* Julian day of the supplementary document; 0 = address as on the document */
-  guint32 serial;      /* the digits of the document number */
-  guint16 family;
-  guint16 given;
-  guint8  kind;
-  guint8  female;
-  guint8  nation;
-  guint8  doc;
-  guint8  area;
-  guint8  town;
-  guint8  chome;
-  guint8  ban;
-  guint8  go;
-  guint8  building;    /* 0 = a house; else buildings[building - 1] */
-  guint16 room;
-  gboolean inside;
-  char   *member;      /* member number once a customer */
-} Person;
 
 typedef struct {
   gint64   visit_id;
@@ -239,7 +51,7 @@ typedef struct {
   gint64               now;          /* the simulated clock */
   gint64               end;          /* history ends here */
   GDate                today;        /* the simulated day being generated */
-  GArray              *people;       /* Person */
+  GArray              *people;       /* DcDemoPerson */
   GHashTable          *known;        /* "name\x1fdob": no two synthetic people share a person index */
   GArray              *terminals;    /* Terminal */
   GArray              *free_open;    /* indexes of free unfiltered terminals */
@@ -379,346 +191,17 @@ load_terminals (Sim *sim, GError **error)
   return TRUE;
 }
 
-/* ---- synthetic people ---- */
-
-static guint32
-julian_of (const GDate *date)
-{
-  return g_date_get_julian (date);
-}
-
-static void
-date_of (guint32 julian, GDate *out)
-{
-  g_date_clear (out, 1);
-  g_date_set_julian (out, julian);
-}
-
-static guint
-age_on (const Person *p, const GDate *day)
-{
-  GDate dob;
-
-  date_of (p->dob, &dob);
-  return dc_date_age_on (&dob, day);
-}
-
-static void
-full_name (const Person *p, char *buf, gsize size, char *kana, gsize kana_size)
-{
-  const Reading *family, *given;
-
-  switch ((Kind) p->kind)
-    {
-    case KIND_JAPANESE:
-      family = &surnames[p->family];
-      given = p->female ? &female_names[p->given] : &male_names[p->given];
-      break;
-    case KIND_RESIDENT:
-      family = &residents[p->nation].family[p->family];
-      given = &residents[p->nation].given[p->given];
-      break;
-    case KIND_VISITOR:
-    default:
-      family = &visitors[p->nation].family[p->family];
-      given = &visitors[p->nation].given[p->given];
-      break;
-    }
-  g_snprintf (buf, size, "%s %s", family->text, given->text);
-  if (kana != NULL)
-    {
-      if (family->kana != NULL)
-        g_snprintf (kana, kana_size, "%s %s", family->kana, given->kana);
-      else
-        kana[0] = '\0';
-    }
-}
-
-/* A date of birth for someone @age years old on @today. */
-static guint32
-birth_for_age (Sim *sim, guint age)
-{
-  GDate dob = sim->today;
-
-  g_date_subtract_years (&dob, age + 1);
-  g_date_add_days (&dob, 1 + below (sim, 365));
-  return julian_of (&dob);
-}
-
-/* Adults mostly in their twenties and thirties, a tail up to seventy. */
-static guint
-adult_age (Sim *sim)
-{
-  double u = uniform (sim);
-
-  if (u < 0.55)
-    return 18 + below (sim, 17);
-  if (u < 0.85)
-    return 35 + below (sim, 15);
-  return 50 + below (sim, 21);
-}
-
-static guint16
-given_for_year (Sim *sim, guint n, guint year)
-{
-  /* centre on the generation, with a wide spread either way */
-  double centre = ((double) year - 1955.0) / 60.0 * n;
-  double pos = centre + (uniform (sim) + uniform (sim) - 1.0) * n / 2.5;
-
-  return (guint16) CLAMP ((gint) pos, 0, (gint) n - 1);
-}
-
-/* The document's date, judged on @today: an expiry in the future, or an issue date
- * within the last months for a resident record. */
-static void
-fresh_doc_date (Sim *sim, Person *p)
-{
-  GDate d = sim->today, dob;
-
-  date_of (p->dob, &dob);
-  switch ((Doc) p->doc)
-    {
-    case DOC_LICENSE:
-    case DOC_MY_NUMBER:
-      /* both expire around a birthday (a licence a month after it) */
-      g_date_set_dmy (&d, g_date_get_day (&dob) > 28 ? 28 : g_date_get_day (&dob), g_date_get_month (&dob),
-                      g_date_get_year (&sim->today) + 1 + below (sim, p->doc == DOC_LICENSE ? 5 : 9));
-      if (p->doc == DOC_LICENSE)
-        g_date_add_months (&d, 1);
-      break;
-    case DOC_PASSPORT:
-    case DOC_RESIDENCE:
-      g_date_add_days (&d, 30 + below (sim, p->doc == DOC_PASSPORT ? 3600 : 1800));
-      break;
-    case DOC_STUDENT:
-      g_date_set_dmy (&d, 31, G_DATE_MARCH, g_date_get_year (&sim->today) + 1 + below (sim, 3));
-      break;
-    case DOC_RESIDENT_RECORD:
-      g_date_subtract_days (&d, below (sim, 120));
-      break;
-    case DOC_DRIVING_HISTORY:
-    default:
-      p->doc_date = 0;
-      return;
-    }
-  p->doc_date = julian_of (&d);
-}
-
-static Doc
-choose_document (Sim *sim, guint age)
-{
-  double u = uniform (sim);
-
-  if (age < 18)
-    return u < 0.55 ? DOC_STUDENT : u < 0.85 ? DOC_MY_NUMBER : u < 0.95 ? DOC_RESIDENT_RECORD : DOC_PASSPORT;
-  if (age < 23)
-    return u < 0.30 ? DOC_STUDENT : u < 0.60 ? DOC_LICENSE : u < 0.90 ? DOC_MY_NUMBER
-           : u < 0.95 ? DOC_RESIDENT_RECORD : DOC_PASSPORT;
-  if (age < 65)
-    return u < 0.50 ? DOC_LICENSE : u < 0.83 ? DOC_MY_NUMBER : u < 0.90 ? DOC_PASSPORT : DOC_RESIDENT_RECORD;
-  return u < 0.35 ? DOC_LICENSE : u < 0.80 ? DOC_MY_NUMBER : u < 0.85 ? DOC_PASSPORT
-         : u < 0.95 ? DOC_RESIDENT_RECORD : DOC_DRIVING_HISTORY;
-}
-
-static void
-place_person (Sim *sim, Person *p)
-{
-  p->area = (guint8) below (sim, G_N_ELEMENTS (areas));
-  p->town = (guint8) below (sim, G_N_ELEMENTS (areas[0].towns));
-  p->chome = (guint8) (1 + below (sim, 3));
-  p->ban = (guint8) (1 + below (sim, 30));
-  p->go = (guint8) (1 + below (sim, 20));
-  if (uniform (sim) < 0.45)
-    {
-      p->building = (guint8) (1 + below (sim, G_N_ELEMENTS (buildings)));
-      p->room = (guint16) ((1 + below (sim, 9)) * 100 + 1 + below (sim, 12));
-    }
-}
-
-static void
-invent_person (Sim *sim, Person *p, gboolean minor)
-{
-  double u = uniform (sim);
-  guint age;
-
-  memset (p, 0, sizeof *p);
-  p->serial = g_rand_int (sim->rand);
-  p->kind = minor || u < 0.945 ? KIND_JAPANESE : u < 0.985 ? KIND_RESIDENT : KIND_VISITOR;
-  age = minor ? 15 + below (sim, 3) : p->kind == KIND_JAPANESE ? adult_age (sim) : 20 + below (sim, 26);
-  p->dob = birth_for_age (sim, age);
-  switch ((Kind) p->kind)
-    {
-    case KIND_JAPANESE:
-      {
-        GDate dob;
-
-        date_of (p->dob, &dob);
-        p->female = uniform (sim) < 0.42;
-        p->family = (guint16) below (sim, G_N_ELEMENTS (surnames));
-        p->given = given_for_year (sim, p->female ? G_N_ELEMENTS (female_names) : G_N_ELEMENTS (male_names),
-                                   g_date_get_year (&dob));
-        p->doc = choose_document (sim, age);
-        place_person (sim, p);
-        if (uniform (sim) < 0.03)
-          p->supp_date = julian_of (&sim->today) - below (sim, 60);   /* moved since the document was issued */
-      }
-      break;
-    case KIND_RESIDENT:
-      p->nation = (guint8) below (sim, G_N_ELEMENTS (residents));
-      p->family = (guint16) below (sim, 5);
-      p->given = (guint16) below (sim, 6);
-      p->doc = DOC_RESIDENCE;
-      place_person (sim, p);
-      break;
-    case KIND_VISITOR:
-    default:
-      p->nation = (guint8) below (sim, G_N_ELEMENTS (visitors));
-      p->family = (guint16) below (sim, 5);
-      p->given = (guint16) below (sim, 6);
-      p->doc = DOC_PASSPORT;
-      break;
-    }
-  fresh_doc_date (sim, p);
-}
-
-/* Bring a returning person's papers up to date: renewed when expired, a new copy of the
- * resident record, a recent receipt for an address that differs. */
-static void
-renew_papers (Sim *sim, Person *p)
-{
-  guint32 today = julian_of (&sim->today);
-
-  if (p->doc == DOC_STUDENT && p->doc_date < today)
-    p->doc = DOC_MY_NUMBER;
-  if (p->doc == DOC_RESIDENT_RECORD ? p->doc_date + 150 < today : p->doc_date != 0 && p->doc_date < today)
-    fresh_doc_date (sim, p);
-  if (p->supp_date != 0 && p->supp_date + 150 < today)
-    p->supp_date = today - below (sim, 60);
-}
-
-/* Would these 12 digits pass the My Number check digit? */
-static gboolean
-looks_like_my_number (const char *digits)
-{
-  guint sum = 0, check;
-
-  for (guint n = 1; n <= 11; n++)
-    sum += (guint) (digits[11 - n] - '0') * (n <= 6 ? n + 1 : n - 5);
-  check = sum % 11 <= 1 ? 0 : 11 - sum % 11;
-  return (guint) (digits[11] - '0') == check;
-}
-
-/* A plausible number for the person's document (none for a My Number card: the law forbids it). */
-static void
-doc_number (const Person *p, const GDate *dob, char *buf, gsize size)
-{
-  guint32 s = p->serial;
-  static const char letters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
-
-  switch ((Doc) p->doc)
-    {
-    case DOC_LICENSE:
-    case DOC_DRIVING_HISTORY:
-      {
-        /* Tokyo's code 30, the year first licensed, a serial, a check digit, the reissue count */
-        guint first = (g_date_get_year (dob) + 18 + s % 7) % 100;
-        guint serial = (s / 7) % 1000000;
-        guint check = (3 * (first / 10) + first % 10 + serial * 7) % 10;
-
-        guint reissue = (s >> 28) % 3;
-
-        g_snprintf (buf, size, "30%02u%06u%u%u", first, serial, check, reissue);
-        /* only a licence number is exempt from the My Number guard (see the report) */
-        if (p->doc == DOC_DRIVING_HISTORY && looks_like_my_number (buf))
-          buf[11] = (char) ('0' + (reissue + 1) % 10);
-      }
-      break;
-    case DOC_PASSPORT:
-      if (p->kind == KIND_VISITOR)
-        g_snprintf (buf, size, "%c%08u", letters[s % 23], (s / 23) % 100000000);
-      else
-        g_snprintf (buf, size, "T%c%07u", "KRSZ"[s % 4], (s / 4) % 10000000);
-      break;
-    case DOC_RESIDENCE:
-      g_snprintf (buf, size, "%c%c%08u%c%c", letters[s % 23], letters[(s / 23) % 23], (s / 529) % 100000000,
-                  letters[(s >> 8) % 23], letters[(s >> 16) % 23]);
-      break;
-    case DOC_STUDENT:
-      g_snprintf (buf, size, "%02u%c%05u", (g_date_get_year (dob) + 18) % 100, letters[s % 23], (s / 23) % 100000);
-      break;
-    case DOC_RESIDENT_RECORD:
-      g_snprintf (buf, size, "%06u", s % 1000000);
-      break;
-    case DOC_MY_NUMBER:
-    default:
-      buf[0] = '\0';
-      break;
-    }
-}
-
-/* The strings a DcIdentity borrows. */
-typedef struct {
-  char name[128];
-  char kana[160];
-  char address[256];
-  char number[48];
-} IdentityText;
-
-static void
-person_identity (const Person *p, IdentityText *text, DcIdentity *id)
-{
-  GDate dob;
-
-  dc_identity_init (id);
-  date_of (p->dob, &dob);
-  id->dob = dob;
-  full_name (p, text->name, sizeof text->name, text->kana, sizeof text->kana);
-  id->name = text->name;
-  id->kana = text->kana[0] != '\0' ? text->kana : NULL;
-  id->doc_type = doc_codes[p->doc];
-  doc_number (p, &dob, text->number, sizeof text->number);
-  id->doc_number = text->number[0] != '\0' ? text->number : NULL;
-  if (p->doc == DOC_RESIDENT_RECORD)
-    date_of (p->doc_date, &id->doc_issued);
-  else if (p->doc_date != 0)
-    date_of (p->doc_date, &id->doc_expiry);
-
-  if (p->kind == KIND_VISITOR)
-    {
-      id->non_resident = TRUE;
-      id->nationality = visitors[p->nation].nationality;
-      id->passport_number = id->doc_number;
-      return;
-    }
-  if (p->kind == KIND_RESIDENT)
-    id->nationality = residents[p->nation].nationality;
-  if (p->building != 0)
-    g_snprintf (text->address, sizeof text->address, "%s%s%u-%u-%u %s%s %u", areas[p->area].city,
-                areas[p->area].towns[p->town], p->chome, p->ban, p->go, buildings[p->building - 1],
-                areas[p->area].towns[p->town], p->room);
-  else
-    g_snprintf (text->address, sizeof text->address, "%s%s%u-%u-%u", areas[p->area].city,
-                areas[p->area].towns[p->town], p->chome, p->ban, p->go);
-  id->address = text->address;
-  if (p->supp_date != 0)
-    {
-      id->address_differs = TRUE;
-      id->supplementary_type = supplementary_codes[p->serial % G_N_ELEMENTS (supplementary_codes)];
-      date_of (p->supp_date, &id->supplementary_date);
-    }
-}
-
 /* A new person nobody in this simulation shares a name and birthday with. */
 static guint
 new_person (Sim *sim, gboolean minor)
 {
-  Person p;
+  DcDemoPerson p;
   char key[160];
 
   for (;;)
     {
-      invent_person (sim, &p, minor);
-      full_name (&p, key, sizeof key - 16, NULL, 0);
+      dc_demo_person_invent (&p, sim->rand, &sim->today, minor);
+      dc_demo_person_full_name (&p, key, sizeof key - 16, NULL, 0);
       g_snprintf (key + strlen (key), 16, "\x1f%u", p.dob);
       if (!g_hash_table_contains (sim->known, key))
         break;
@@ -786,7 +269,7 @@ checkout (Sim *sim, Visit *visit, GError **error)
   if (!dc_checkout (sim->store, sim->actor, NULL, visit->visit_id, reason, error))
     return FALSE;
   release_terminal (sim, visit->terminal);
-  g_array_index (sim->people, Person, visit->person).inside = FALSE;
+  g_array_index (sim->people, DcDemoPerson, visit->person).inside = FALSE;
   g_free (visit);
   return TRUE;
 }
@@ -870,10 +353,10 @@ pick_returning (Sim *sim, guint minute)
     {
       /* regulars: earlier customers come back more often */
       guint index = (guint) (n * pow (uniform (sim), 1.6));
-      Person *p = &g_array_index (sim->people, Person, MIN (index, n - 1));
-      guint age = age_on (p, &sim->today);
+      DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, MIN (index, n - 1));
+      guint age = dc_demo_person_age_on (p, &sim->today);
 
-      if (p->inside || p->member == NULL || p->kind == KIND_VISITOR)
+      if (p->inside || p->member == NULL || p->kind == DC_DEMO_KIND_VISITOR)
         continue;
       if (age < 18 && !minor_may_come (sim, age, minute))
         continue;
@@ -891,15 +374,15 @@ typedef enum {
 static gboolean
 check_in (Sim *sim, Coming how, guint person, guint terminal, DcCheckinResult *result, GError **error)
 {
-  Person *p = &g_array_index (sim->people, Person, person);
-  IdentityText text;
+  DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, person);
+  DcDemoIdentityText text;
   DcCheckinRequest req = { .terminal = terminal_label (sim, terminal), .internet = TRUE };
 
   if (how == COME_CARD)
     return dc_checkin_member (sim->store, sim->actor, p->member, req.terminal, result, error);
   if (how == COME_DOCUMENT)
-    renew_papers (sim, p);
-  person_identity (p, &text, &req.identity);
+    dc_demo_person_renew_papers (p, sim->rand, &sim->today);
+  dc_demo_person_identity (p, &text, &req.identity);
   return dc_checkin (sim->store, sim->actor, &req, result, error);
 }
 
@@ -938,7 +421,7 @@ arrive (Sim *sim, guint minute, GError **error)
       minor = minor_may_come (sim, 17, minute) && minor_may_come (sim, 15, minute) && uniform (sim) < 0.08;
     }
   else
-    minor = age_on (&g_array_index (sim->people, Person, person), &sim->today) < 18;
+    minor = dc_demo_person_age_on (&g_array_index (sim->people, DcDemoPerson, person), &sim->today) < 18;
 
   terminal = take_terminal (sim, minor);
   if (terminal < 0)
@@ -957,12 +440,12 @@ arrive (Sim *sim, guint minute, GError **error)
   count_visit (sim, how, &result);
 
   {
-    Person *p = &g_array_index (sim->people, Person, person);
+    DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, person);
 
     p->inside = TRUE;
     if (p->member == NULL)
       p->member = g_steal_pointer (&result.member_number);
-    age = age_on (p, &sim->today);
+    age = dc_demo_person_age_on (p, &sim->today);
   }
   dc_checkin_result_clear (&result);
   visit = g_new0 (Visit, 1);
@@ -985,29 +468,29 @@ turned_away (Sim *sim, guint minute, GError **error)
   DcCheckinResult result = { 0 };
   DcCheckinRequest req = { .terminal = terminal_label (sim, 0), .internet = TRUE };
   gboolean night = dc_profile_in_curfew (sim->profile, 16, minute);
-  IdentityText text;
-  Person p;
+  DcDemoIdentityText text;
+  DcDemoPerson p;
   GError *local = NULL;
   gint expected;
 
-  invent_person (sim, &p, night);
-  if (p.kind == KIND_VISITOR)
-    place_person (sim, &p);
+  dc_demo_person_invent (&p, sim->rand, &sim->today, night);
+  if (p.kind == DC_DEMO_KIND_VISITOR)
+    dc_demo_person_place (&p, sim->rand);
   if (night)
     expected = DC_ERROR_CURFEW;
   else if (uniform (sim) < 0.5)
     {
       GDate expired = sim->today;
 
-      p.kind = KIND_JAPANESE;
-      p.doc = DOC_LICENSE;
+      p.kind = DC_DEMO_KIND_JAPANESE;
+      p.doc = DC_DEMO_DOC_LICENSE;
       g_date_subtract_days (&expired, 1 + below (sim, 200));
-      p.doc_date = julian_of (&expired);
+      p.doc_date = g_date_get_julian (&expired);
       expected = DC_ERROR_DOC_EXPIRED;
     }
   else
     expected = DC_ERROR_DOC_NOT_ACCEPTED;
-  person_identity (&p, &text, &req.identity);
+  dc_demo_person_identity (&p, &text, &req.identity);
   if (expected == DC_ERROR_DOC_NOT_ACCEPTED)
     {
       req.identity.doc_type = "notification_card";
@@ -1103,7 +586,7 @@ sim_clear (Sim *sim)
     if (!g_array_index (sim->events, Event, i).move)
       g_free (g_array_index (sim->events, Event, i).visit);
   for (guint i = 0; sim->people != NULL && i < sim->people->len; i++)
-    g_free (g_array_index (sim->people, Person, i).member);
+    g_free (g_array_index (sim->people, DcDemoPerson, i).member);
   for (guint i = 0; sim->terminals != NULL && i < sim->terminals->len; i++)
     g_free (g_array_index (sim->terminals, Terminal, i).label);
   g_clear_pointer (&sim->events, g_array_unref);
@@ -1166,7 +649,7 @@ dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDe
     .profile = dc_store_profile (store),
     .tz = dc_store_timezone (store),
     .rand = g_rand_new_with_seed (options->seed),
-    .people = g_array_new (FALSE, FALSE, sizeof (Person)),
+    .people = g_array_new (FALSE, FALSE, sizeof (DcDemoPerson)),
     .known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     .terminals = g_array_new (FALSE, FALSE, sizeof (Terminal)),
     .free_open = g_array_new (FALSE, FALSE, sizeof (guint)),

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include "dc-error.h"
+#include "dc-recovery-code.h"
 
 G_BEGIN_DECLS
 
@@ -74,16 +75,6 @@ DcKeySlot *dc_vault_wrap_pin (const DcVault *vault, const char *pin, GError **er
  * with or without hyphens and spaces, with O→0 and I/L→1; its check group is verified first
  * (a typo → DC_ERROR_WRONG_SECRET saying the code is mistyped). */
 DcVault  *dc_vault_unlock (const DcKeySlot *slot, const char *secret, GError **error);
-
-/* The recovery code's printed form: 20 bytes as 32 Crockford base32 characters plus a
- * 4-character check group (the first 20 bits of BLAKE2b-256 of the bytes), in 9 groups
- * of 4 joined by '-'. Format returns a sodium_malloc'd string (free with dc_secret_free);
- * parse is lenient as dc_vault_unlock describes and writes the bytes to @key (which the
- * caller keeps in sodium_malloc memory), or fails with DC_ERROR_WRONG_SECRET. */
-#define DC_RECOVERY_KEY_BYTES 20
-char     *dc_recovery_code_format (const guint8 key[DC_RECOVERY_KEY_BYTES]);
-gboolean  dc_recovery_code_parse (const char *code, guint8 key[DC_RECOVERY_KEY_BYTES],
-                                  GError **error);
 
 /* After an unlock with the master key: do its derived public keys match the stored ones?
  * (Guards against a slot swapped for one wrapping another master key.) */

@@ -41,3 +41,36 @@ awk -v s="$start" -v e="$end" -v days="$demo_days" -v target="$target_s" 'BEGIN 
   else
     printf "  demo store: %.1f s (quick run: the %d s target is for 1095 days)\n", t, target
 }'
+
+# The counter app (issue 3): start to sign-in and peak memory of the real program, and a
+# check-in on a full board (200 terminals, 200 people in) within a frame. It needs a display:
+# Xvfb has no GPU, so GTK's GL renderer runs on Mesa's software rasterizer there; the run
+# with the cairo renderer is shown as well.
+desktop=$build/ui/desktop/daicho
+bench_desktop=$build/tests/bench/bench-desktop
+if [ "${QUICK:-0}" = 1 ]; then
+  desktop_runs=3 desktop_updates=10
+else
+  desktop_runs=10 desktop_updates=50
+fi
+echo
+echo "== Counter app: start, memory, a check-in's frame ($desktop_runs starts, $desktop_updates check-ins)"
+if [ ! -x "$bench_desktop" ] || [ ! -x "$desktop" ]; then
+  echo "bench.sh: $bench_desktop or $desktop is missing: build first (make build)" >&2
+  exit 1
+fi
+if ! command -v xvfb-run >/dev/null 2>&1; then
+  echo "  skipped: xvfb-run is missing (make deps)"
+  exit 0
+fi
+for renderer in "${GSK_RENDERER:-default}" cairo; do
+  echo "-- renderer: $renderer"
+  if [ "$renderer" = default ]; then
+    set -- env -u GSK_RENDERER
+  else
+    set -- env GSK_RENDERER="$renderer"
+  fi
+  "$@" DAICHO_LOCALEDIR="$build/po" xvfb-run -a -s "-screen 0 1920x1080x24" \
+    "$bench_desktop" --daicho "$desktop" --runs "$desktop_runs" --updates "$desktop_updates" --dir "$tmp"
+  [ "$renderer" != cairo ] || break
+done

@@ -222,4 +222,52 @@ GPtrArray *dc_db_trigger_names (DcDb *db, GError **error);
 /* PRAGMA quick_check: NULL when "ok", else what SQLite reported. */
 char      *dc_db_quick_check (DcDb *db, GError **error);
 
+/* ---- history, for the manager's record pages ---- */
+
+typedef struct {
+  gint64   id;
+  gint64   customer_id;
+  char    *member_number;
+  gint64   verification_id;
+  gint64   entered_at;
+  gint64   exited_at;      /* 0 = still in */
+  char    *exit_reason;    /* NULL while in */
+  gboolean minor;
+  char    *staff_in;       /* names */
+  char    *staff_out;
+  char    *terminals;      /* labels in the order used, joined by " → "; NULL if none */
+} DcVisitHistoryRow;
+
+void     dc_visit_history_row_clear (DcVisitHistoryRow *row);
+/* Visits newest first: of customer @customer_id (0: anyone's), or only visit @visit_id
+ * (0: any); at most @limit. An array of DcVisitHistoryRow. */
+GArray  *dc_db_visit_history (DcDb *db, gint64 customer_id, gint64 visit_id, guint limit, GError **error);
+
+typedef struct {
+  gint64  id;
+  char   *terminal;
+  gint64  started_at;
+  gint64  ended_at;        /* 0 = open */
+} DcSessionHistoryRow;
+
+void     dc_session_history_row_clear (DcSessionHistoryRow *row);
+/* The terminal sessions of a visit in the order they began; an array of DcSessionHistoryRow. */
+GArray  *dc_db_visit_sessions (DcDb *db, gint64 visit_id, GError **error);
+
+typedef struct {
+  gint64  id;
+  gint64  verified_at;
+  char   *doc_type;
+  char   *verifier;        /* who checked the document (name) */
+  char   *recorder;        /* who wrote this version (name) */
+  gint64  recorded_at;     /* the row's first audit entry: when it was written */
+  gint64  supersedes;      /* 0 = the original */
+  char   *reason;
+} DcVersionRow;
+
+void     dc_version_row_clear (DcVersionRow *row);
+/* Every version of the identity record that @verification_id belongs to: the versions it
+ * supersedes and those superseding it, oldest first; an array of DcVersionRow. */
+GArray  *dc_db_verification_chain (DcDb *db, gint64 verification_id, GError **error);
+
 G_END_DECLS

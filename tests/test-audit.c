@@ -3,6 +3,7 @@
 #include "dc-checkin.h"
 #include "dc-db.h"
 #include "dc-store.h"
+#include "dc-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -14,13 +15,7 @@
 #define COUNTER_PIN "1234"
 
 /* A store with a little of everything, made once (Argon2 is slow) and copied per case. */
-typedef struct {
-  char    *root;
-  char    *dir;
-  DcActor *manager;
-  DcActor *counter;
-  guint    copies;
-} Template;
+typedef DcTestTemplate Template;
 
 typedef struct {
   gint64 now;
@@ -28,76 +23,13 @@ typedef struct {
 
 /* ---- helpers ---- */
 
-static gint64
-clock_read (gpointer user_data)
-{
-  return ((Clock *) user_data)->now;
-}
-
-static gint64
-tokyo (int y, int m, int d, int h, int mi)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Tokyo");
-  g_autoptr(GDateTime) dt = g_date_time_new (tz, y, m, d, h, mi, 0);
-
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
-copy_dir (const char *from, const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *src = g_build_filename (from, name, NULL);
-      g_autofree char *dst = g_build_filename (to, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-      g_autoptr(GError) error = NULL;
-
-      g_file_get_contents (src, &contents, &len, &error);
-      g_assert_no_error (error);
-      g_file_set_contents_full (dst, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-      g_assert_no_error (error);
-    }
-}
-
 static void
 identity (DcIdentity *id, const char *name, int d, int m, int y)
 {
-  dc_identity_init (id);
-  id->doc_type = "drivers_license";
-  id->doc_number = "301234567890";
-  g_date_set_dmy (&id->doc_expiry, 31, 12, 2035);
+  dc_test_identity_fill (id, 2035);
   id->name = name;
   id->kana = "テスト";
   g_date_set_dmy (&id->dob, d, m, y);
-  id->address = "東京都新宿区西新宿2-8-1";
 }
 
 static void
@@ -120,19 +52,13 @@ template_ensure (Template *t)
   DcStoreSetup setup = { .name = "テスト店", .operator_name = "株式会社テスト", .prefecture = "tokyo",
                          .manager = "Hana" };
   DcCheckinResult a = { 0 }, b = { 0 }, c = { 0 }, m = { 0 };
-  Clock clock = { tokyo (2030, 3, 4, 10, 0) };
+  Clock clock = { dc_test_tokyo (2030, 3, 4, 10, 0) };
   DcActor *again;
-  char *code = NULL;
 
-  if (t->dir != NULL)
+  if (!dc_test_template_start (t, "audit"))
     return;
-  t->root = g_dir_make_tmp ("dc-test-audit-XXXXXX", &error);
-  g_assert_no_error (error);
-  t->dir = g_build_filename (t->root, "template", NULL);
-  store = dc_store_create (t->dir, &setup, PASSPHRASE, PIN, &code, &error);
-  g_assert_no_error (error);
-  dc_secret_free (code);
-  dc_store_set_clock (store, clock_read, &clock);
+  store = dc_test_store_create (t->dir, &setup, PASSPHRASE, PIN, NULL);
+  dc_test_store_use_clock (store, &clock.now);
 
   t->manager = dc_store_sign_in_passphrase (store, "Hana", PASSPHRASE, &error);
   g_assert_no_error (error);
@@ -172,50 +98,12 @@ template_ensure (Template *t)
   dc_checkin_result_clear (&m);
 }
 
-static void
-template_clear (Template *t)
-{
-  if (t->root != NULL)
-    remove_tree (t->root);
-  g_free (t->root);
-  g_free (t->dir);
-  g_clear_pointer (&t->manager, dc_actor_free);
-  g_clear_pointer (&t->counter, dc_actor_free);
-}
-
 /* A fresh copy of the template, closed: its directory. */
 static char *
 fresh_copy (Template *t)
 {
-  char *dir;
-
   template_ensure (t);
-  dir = g_strdup_printf ("%s/copy-%u", t->root, ++t->copies);
-  copy_dir (t->dir, dir);
-  return dir;
-}
-
-static DcStore *
-open_store (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  DcStore *store = dc_store_open (dir, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
-static DcVerifyReport *
-verify (DcStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  DcVerifyReport *report = dc_audit_verify (store, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (report);
-  for (guint i = 0; i < report->problems->len; i++)
-    g_test_message ("verify: %s", (const char *) g_ptr_array_index (report->problems, i));
-  return report;
+  return dc_test_template_copy (t);
 }
 
 /* An attacker's connection: plain SQLite, none of Daicho's functions. */
@@ -229,29 +117,7 @@ plain_open (const char *dir)
   return h;
 }
 
-static void
-plain_exec (sqlite3 *h, const char *sql)
-{
-  char *msg = NULL;
-
-  if (sqlite3_exec (h, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-}
-
-static gint64
-plain_int (sqlite3 *h, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (h, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return v;
-}
-
-/* Read a trigger's SQL and drop it; the caller re-creates it with plain_exec. */
+/* Read a trigger's SQL and drop it; the caller re-creates it with dc_test_sql_exec. */
 static char *
 drop_trigger (sqlite3 *h, const char *name)
 {
@@ -265,7 +131,7 @@ drop_trigger (sqlite3 *h, const char *name)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-  plain_exec (h, drop);
+  dc_test_sql_exec (h, drop);
   return sql;
 }
 
@@ -509,21 +375,21 @@ test_entry_hash_in_store (gconstpointer data)
 {
   Template *t = (Template *) data;
   g_autofree char *dir = fresh_copy (t);
-  g_autoptr(DcStore) store = open_store (dir);
+  g_autoptr(DcStore) store = dc_test_store_open (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(DcVerifyReport) report = NULL;
   g_autoptr(GByteArray) canonical = g_byte_array_new ();
   g_autoptr(GByteArray) mine = NULL;
   PlainEntry before = { 0 }, event = { 0 }, row = { 0 };
-  Clock clock = { tokyo (2030, 4, 1, 9, 0) + 123456 };
+  Clock clock = { dc_test_tokyo (2030, 4, 1, 9, 0) + 123456 };
   guint8 row_hash[32];
   gboolean found;
   gint64 head;
   sqlite3 *h;
 
-  dc_store_set_clock (store, clock_read, &clock);
+  dc_test_store_use_clock (store, &clock.now);
   h = plain_open (dir);
-  head = plain_int (h, "SELECT max (id) FROM audit");
+  head = dc_test_sql_int (h, "SELECT max (id) FROM audit");
   plain_entry (h, head, &before);
 
   g_assert_true (dc_db_begin (dc_store_db (store), &error));
@@ -535,7 +401,7 @@ test_entry_hash_in_store (gconstpointer data)
 
   /* an entry about no row */
   plain_entry (h, head + 1, &event);
-  g_assert_cmpint (event.at, ==, tokyo (2030, 4, 1, 9, 0) + 123456);
+  g_assert_cmpint (event.at, ==, dc_test_tokyo (2030, 4, 1, 9, 0) + 123456);
   g_assert_cmpint (event.staff, ==, 0);
   g_assert_cmpstr (event.action, ==, "kat-event");
   g_assert_null (event.table);
@@ -583,7 +449,7 @@ test_entry_hash_in_store (gconstpointer data)
     }
   sqlite3_close (h);
 
-  report = verify (store);
+  report = dc_test_verify (store);
   g_assert_cmpuint (report->problems->len, ==, 0);
   g_assert_cmpint (report->head_seq, ==, head + 2);
   g_assert_cmpmem (report->head_hash, 32, g_bytes_get_data (row.hash, NULL), 32);
@@ -606,28 +472,28 @@ test_verify_intact (gconstpointer data)
 {
   Template *t = (Template *) data;
   g_autofree char *dir = fresh_copy (t);
-  g_autoptr(DcStore) store = open_store (dir);
-  g_autoptr(DcVerifyReport) report = verify (store);
+  g_autoptr(DcStore) store = dc_test_store_open (dir);
+  g_autoptr(DcVerifyReport) report = dc_test_verify (store);
   g_autoptr(DcVerifyReport) second = NULL;
   sqlite3 *h = plain_open (dir);
   PlainEntry head = { 0 };
-  gint64 entries = plain_int (h, "SELECT count(*) FROM audit");
+  gint64 entries = dc_test_sql_int (h, "SELECT count(*) FROM audit");
 
   g_assert_cmpuint (report->problems->len, ==, 0);
   g_assert_cmpint (report->entries, ==, entries);
   g_assert_cmpint (report->entries, >, 30);
-  g_assert_cmpint (report->head_seq, ==, plain_int (h, "SELECT max (id) FROM audit"));
-  g_assert_cmpint (report->rows, ==, plain_int (h, audited_counts));
-  g_assert_cmpint (report->checkpoints, ==, plain_int (h, "SELECT count(*) FROM checkpoints"));
+  g_assert_cmpint (report->head_seq, ==, dc_test_sql_int (h, "SELECT max (id) FROM audit"));
+  g_assert_cmpint (report->rows, ==, dc_test_sql_int (h, audited_counts));
+  g_assert_cmpint (report->checkpoints, ==, dc_test_sql_int (h, "SELECT count(*) FROM checkpoints"));
   g_assert_cmpint (report->checkpoints, >=, 3);
   /* the template's last act was a passphrase sign-in: the head itself is signed */
   g_assert_cmpint (report->checkpoint_seq, ==, report->head_seq);
   plain_entry (h, report->head_seq, &head);
   g_assert_cmpmem (report->head_hash, 32, g_bytes_get_data (head.hash, NULL), 32);
   /* verify reads, it never writes */
-  second = verify (store);
+  second = dc_test_verify (store);
   g_assert_cmpuint (second->problems->len, ==, 0);
-  g_assert_cmpint (plain_int (h, "SELECT count(*) FROM audit"), ==, entries);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT count(*) FROM audit"), ==, entries);
   plain_entry_clear (&head);
   sqlite3_close (h);
 }
@@ -647,9 +513,9 @@ tamper_verification_payload (sqlite3 *h, Expect *e)
 {
   g_autofree char *trigger = drop_trigger (h, "verifications_no_update");
 
-  e->number = plain_int (h, "SELECT min (id) FROM verifications");
+  e->number = dc_test_sql_int (h, "SELECT min (id) FROM verifications");
   flip_blob_byte (h, "verifications", "payload", e->number, 40);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, trigger);
   e->word = "verifications";
 }
 
@@ -659,11 +525,11 @@ tamper_visit_entered (sqlite3 *h, Expect *e)
   g_autofree char *trigger = drop_trigger (h, "visits_no_update");
   g_autofree char *sql = NULL;
 
-  e->number = plain_int (h, "SELECT min (id) FROM visits");
+  e->number = dc_test_sql_int (h, "SELECT min (id) FROM visits");
   sql = g_strdup_printf ("UPDATE visits SET entered_at = entered_at + 600000000 WHERE id = %" G_GINT64_FORMAT,
                          e->number);
-  plain_exec (h, sql);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, sql);
+  dc_test_sql_exec (h, trigger);
   e->word = "visits";
 }
 
@@ -673,10 +539,10 @@ tamper_delete_session (sqlite3 *h, Expect *e)
   g_autofree char *trigger = drop_trigger (h, "terminal_sessions_no_delete");
   g_autofree char *sql = NULL;
 
-  e->number = plain_int (h, "SELECT min (id) FROM terminal_sessions WHERE ended_at IS NOT NULL");
+  e->number = dc_test_sql_int (h, "SELECT min (id) FROM terminal_sessions WHERE ended_at IS NOT NULL");
   sql = g_strdup_printf ("DELETE FROM terminal_sessions WHERE id = %" G_GINT64_FORMAT, e->number);
-  plain_exec (h, sql);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, sql);
+  dc_test_sql_exec (h, trigger);
   e->word = "terminal_sessions";
 }
 
@@ -685,11 +551,11 @@ tamper_delete_last_entries (sqlite3 *h, Expect *e)
 {
   g_autofree char *trigger = drop_trigger (h, "audit_no_delete");
   g_autofree char *sql = NULL;
-  gint64 last = plain_int (h, "SELECT max (id) FROM audit");
+  gint64 last = dc_test_sql_int (h, "SELECT max (id) FROM audit");
 
   sql = g_strdup_printf ("DELETE FROM audit WHERE id > %" G_GINT64_FORMAT, last - 3);
-  plain_exec (h, sql);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, sql);
+  dc_test_sql_exec (h, trigger);
   e->word = "audit entries";
   e->number = last - 2;
   e->word2 = "deleted";
@@ -702,15 +568,15 @@ tamper_truncate_chain (sqlite3 *h, Expect *e)
 {
   g_autofree char *trigger = drop_trigger (h, "audit_no_delete");
   g_autofree char *sql = NULL;
-  gint64 last = plain_int (h, "SELECT max (id) FROM audit");
+  gint64 last = dc_test_sql_int (h, "SELECT max (id) FROM audit");
 
   sql = g_strdup_printf ("DELETE FROM audit WHERE id > %" G_GINT64_FORMAT ";"
                          "UPDATE sqlite_sequence SET seq = %" G_GINT64_FORMAT " WHERE name = 'audit'",
                          last - 3, last - 3);
-  plain_exec (h, sql);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, sql);
+  dc_test_sql_exec (h, trigger);
   e->word = "checkpoint";
-  e->number = plain_int (h, "SELECT max (id) FROM checkpoints");
+  e->number = dc_test_sql_int (h, "SELECT max (id) FROM checkpoints");
   e->word2 = "checkpoint";
   e->number2 = last;
 }
@@ -720,8 +586,8 @@ tamper_audit_action (sqlite3 *h, Expect *e)
 {
   g_autofree char *trigger = drop_trigger (h, "audit_no_update");
 
-  plain_exec (h, "UPDATE audit SET action = 'checkout' WHERE id = 5");
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, "UPDATE audit SET action = 'checkout' WHERE id = 5");
+  dc_test_sql_exec (h, trigger);
   e->word = "audit entry";
   e->number = 5;
 }
@@ -730,9 +596,10 @@ static void
 tamper_insert_visit (sqlite3 *h, Expect *e)
 {
   /* a visit nobody recorded: a customer who is out, on a free terminal's day */
-  plain_exec (h, "INSERT INTO visits (customer_id, verification_id, entered_at, exited_at, staff_in, exit_reason, minor)"
-                 " SELECT customer_id, verification_id, entered_at - 86400000000, entered_at - 82800000000, staff_in,"
-                 " 'staff', 0 FROM visits ORDER BY id LIMIT 1");
+  dc_test_sql_exec (h, "INSERT INTO visits (customer_id, verification_id, entered_at, exited_at, staff_in,"
+                       " exit_reason, minor)"
+                       " SELECT customer_id, verification_id, entered_at - 86400000000, entered_at - 82800000000,"
+                       " staff_in, 'staff', 0 FROM visits ORDER BY id LIMIT 1");
   e->number = sqlite3_last_insert_rowid (h);
   e->word = "visits";
 }
@@ -760,9 +627,9 @@ tamper_checkpoint_signature (sqlite3 *h, Expect *e)
 {
   g_autofree char *trigger = drop_trigger (h, "checkpoints_no_update");
 
-  e->number = plain_int (h, "SELECT min (id) FROM checkpoints");
+  e->number = dc_test_sql_int (h, "SELECT min (id) FROM checkpoints");
   flip_blob_byte (h, "checkpoints", "signature", e->number, 10);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, trigger);
   e->word = "checkpoint";
 }
 
@@ -770,17 +637,17 @@ static void
 tamper_staff_role (sqlite3 *h, Expect *e)
 {
   /* staff has no update trigger (PIN counters change): the chain still covers it */
-  plain_exec (h, "UPDATE staff SET role = 'manager' WHERE name = 'Ken'");
-  e->number = plain_int (h, "SELECT id FROM staff WHERE name = 'Ken'");
+  dc_test_sql_exec (h, "UPDATE staff SET role = 'manager' WHERE name = 'Ken'");
+  e->number = dc_test_sql_int (h, "SELECT id FROM staff WHERE name = 'Ken'");
   e->word = "staff";
 }
 
 static void
 tamper_plant_keyslot (sqlite3 *h, Expect *e)
 {
-  plain_exec (h, "INSERT INTO keyslots (kind, staff_id, opslimit, memlimit, salt, nonce, wrapped, created_at)"
-                 " SELECT kind, staff_id, opslimit, memlimit, salt, nonce, wrapped, created_at FROM keyslots"
-                 " WHERE kind = 'pin' ORDER BY id LIMIT 1");
+  dc_test_sql_exec (h, "INSERT INTO keyslots (kind, staff_id, opslimit, memlimit, salt, nonce, wrapped, created_at)"
+                       " SELECT kind, staff_id, opslimit, memlimit, salt, nonce, wrapped, created_at FROM keyslots"
+                       " WHERE kind = 'pin' ORDER BY id LIMIT 1");
   e->number = sqlite3_last_insert_rowid (h);
   e->word = "keyslots";
 }
@@ -797,16 +664,16 @@ tamper_forge_entry (sqlite3 *h, Expect *e)
   guint8 row_hash[32], hash[32];
   gsize prev_len = 0;
   const guint8 *prev;
-  gint64 visit = plain_int (h, "SELECT min (id) FROM visits");
+  gint64 visit = dc_test_sql_int (h, "SELECT min (id) FROM visits");
   gint64 seq;
   sqlite3_stmt *stmt = NULL;
 
   sql = g_strdup_printf ("UPDATE visits SET entered_at = entered_at + 600000000 WHERE id = %" G_GINT64_FORMAT, visit);
-  plain_exec (h, sql);
+  dc_test_sql_exec (h, sql);
   g_free (sql);
   sql = g_strdup_printf ("SELECT max (id) FROM audit WHERE subject_table = 'visits' AND subject_id = %" G_GINT64_FORMAT,
                          visit);
-  seq = plain_int (h, sql);
+  seq = dc_test_sql_int (h, sql);
   plain_entry (h, seq, &entry);
   bytes = row_bytes (h, "visits", visit);
   g_assert_cmpint (crypto_generichash (row_hash, 32, bytes->data, bytes->len, NULL, 0), ==, 0);
@@ -820,8 +687,8 @@ tamper_forge_entry (sqlite3 *h, Expect *e)
   sqlite3_bind_int64 (stmt, 3, seq);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   sqlite3_finalize (stmt);
-  plain_exec (h, t1);
-  plain_exec (h, t2);
+  dc_test_sql_exec (h, t1);
+  dc_test_sql_exec (h, t2);
   plain_entry_clear (&entry);
   e->word = "audit entry";
   e->number = seq + 1;
@@ -831,7 +698,7 @@ tamper_forge_entry (sqlite3 *h, Expect *e)
 static void
 relink_tail (sqlite3 *h, gint64 from)
 {
-  gint64 last = plain_int (h, "SELECT max (id) FROM audit");
+  gint64 last = dc_test_sql_int (h, "SELECT max (id) FROM audit");
 
   for (gint64 id = from + 1; id <= last; id++)
     {
@@ -868,11 +735,11 @@ tamper_rewrite_tail (sqlite3 *h, Expect *e)
   tamper_forge_entry (h, &forged);
   trigger = drop_trigger (h, "audit_no_update");
   relink_tail (h, forged.number - 1);
-  plain_exec (h, trigger);
+  dc_test_sql_exec (h, trigger);
   e->word = "checkpoint";
-  e->number = plain_int (h, "SELECT max (id) FROM checkpoints");
+  e->number = dc_test_sql_int (h, "SELECT max (id) FROM checkpoints");
   e->word2 = "checkpoint";
-  e->number2 = plain_int (h, "SELECT max (seq) FROM checkpoints");
+  e->number2 = dc_test_sql_int (h, "SELECT max (seq) FROM checkpoints");
 }
 
 typedef struct {
@@ -913,8 +780,8 @@ test_tamper (gconstpointer data)
   sqlite3 *h;
 
   /* the copy is intact before the attacker comes */
-  store = open_store (dir);
-  report = verify (store);
+  store = dc_test_store_open (dir);
+  report = dc_test_verify (store);
   g_assert_cmpuint (report->problems->len, ==, 0);
   g_clear_pointer (&report, dc_verify_report_free);
   g_clear_pointer (&store, dc_store_free);
@@ -923,8 +790,8 @@ test_tamper (gconstpointer data)
   td->tamper->tamper (h, &e);
   g_assert_cmpint (sqlite3_close (h), ==, SQLITE_OK);
 
-  store = open_store (dir);
-  report = verify (store);
+  store = dc_test_store_open (dir);
+  report = dc_test_verify (store);
   g_assert_cmpuint (report->problems->len, >, 0);
   if (!problem_names (report, e.word, e.number))
     g_error ("%s: no problem names “%s” %" G_GINT64_FORMAT, td->tamper->name, e.word, e.number);
@@ -955,6 +822,6 @@ main (int argc, char **argv)
     }
 
   rc = g_test_run ();
-  template_clear (&t);
+  dc_test_template_clear (&t);
   return rc;
 }

@@ -1,10 +1,10 @@
 /* tests/test-cli.c — the real daicho-ctl from outside: every bad input is refused clearly, non-zero, writing nothing. */
+#include "dc-test-util.h"
+
 #include <gio/gio.h>
-#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PASSPHRASE  "correct horse battery staple"
 #define MANAGER_PIN "1357"
@@ -24,84 +24,9 @@ typedef struct {
   char  *in_3_years;
 } Ctx;
 
-typedef struct {
-  int   status;   /* exit status; -1 when the child did not exit */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-  /* No controlling terminal: a forgotten --pin-fd must fail, not wait at a prompt. */
-  setsid ();
-}
-
-/* The child reads @secret and a newline from @target_fd. */
-static void
-give_secret (GSubprocessLauncher *launcher, const char *secret, int target_fd)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  int fds[2];
-
-  if (secret == NULL)
-    return;
-  g_unix_open_pipe (fds, FD_CLOEXEC, &error);
-  g_assert_no_error (error);
-  line = g_strconcat (secret, "\n", NULL);
-  g_assert_cmpint (write (fds[1], line, strlen (line)), ==, (gssize) strlen (line));
-  close (fds[1]);
-  g_subprocess_launcher_take_fd (launcher, fds[0], target_fd);
-}
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
-
-  return g_strndup (data != NULL ? data : "", len);
-}
-
-static void
-run_argv (const Ctx *ctx, const char *const *argv, const char *fd3, const char *fd4, const char *fd5, Run *run)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "DAICHO_STORE");
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", ctx->xdg, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  give_secret (launcher, fd3, 3);
-  give_secret (launcher, fd4, 4);
-  give_secret (launcher, fd5, 5);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate (proc, in, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-}
-
 /* daicho-ctl with @args (NULL-terminated); secrets on descriptors 3, 4 and 5. */
 static void
-ctl5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, const char *fd5, Run *run)
+ctl5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, const char *fd5, DcTestRun *run)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
 
@@ -109,11 +34,11 @@ ctl5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4,
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  run_argv (ctx, (const char *const *) argv->pdata, fd3, fd4, fd5, run);
+  dc_test_run ((const char *const *) argv->pdata, ctx->xdg, fd3, fd4, fd5, run);
 }
 
 static void
-ctl (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, Run *run)
+ctl (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, DcTestRun *run)
 {
   ctl5 (ctx, args, fd3, fd4, NULL, run);
 }
@@ -122,30 +47,13 @@ ctl (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, 
 static void
 ctl_ok (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4)
 {
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   ctl (ctx, args, fd3, fd4, &run);
   if (run.status != 0)
     g_test_message ("daicho-ctl %s failed: %s", args[0], run.err);
   g_assert_cmpint (run.status, ==, 0);
-  run_clear (&run);
-}
-
-static char *
-sqlite (const Ctx *ctx, const char *dir, const char *sql)
-{
-  g_autofree char *db = g_build_filename (dir, "daicho.db", NULL);
-  const char *argv[] = { ctx->sqlite3, db, sql, NULL };
-  Run run = { 0 };
-  char *out;
-
-  run_argv (ctx, argv, NULL, NULL, NULL, &run);
-  if (run.status != 0)
-    g_test_message ("sqlite3: %s", run.err);
-  g_assert_cmpint (run.status, ==, 0);
-  out = g_steal_pointer (&run.out);
-  run_clear (&run);
-  return out;
+  dc_test_run_clear (&run);
 }
 
 /* ---- stores ---- */
@@ -156,19 +64,6 @@ new_dir_name (Ctx *ctx, const char *what)
   g_autofree char *base = g_strdup_printf ("%s-%u", what, ++ctx->serial);
 
   return g_build_filename (ctx->root, base, NULL);
-}
-
-static void
-copy_file (const char *from, const char *to)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (from, &data, &len, &error);
-  g_assert_no_error (error);
-  g_file_set_contents_full (to, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -219,67 +114,31 @@ store_copy (Ctx *ctx)
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   db = g_build_filename (ctx->template, "daicho.db", NULL);
   to = g_build_filename (dir, "daicho.db", NULL);
-  copy_file (db, to);
+  dc_test_copy_file (db, to);
   return dir;
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* Every file of @dir with its SHA-256, so any byte written shows. */
-static char *
-dir_fingerprint (const char *dir)
-{
-  g_autoptr(GDir) d = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
-  const char *name;
-
-  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
-    return g_string_free (g_string_append (out, "(no folder)"), FALSE);
-  d = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
-      g_autofree char *data = NULL;
-      g_autofree char *sum = NULL;
-      gsize len = 0;
-
-      if (g_file_get_contents (path, &data, &len, NULL))
-        sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-      g_string_append_printf (out, "%s %s\n", (char *) g_ptr_array_index (names, i), sum != NULL ? sum : "?");
-    }
-  return g_string_free (out, FALSE);
 }
 
 /* Everything but the audit chain and its checkpoints (a failed sign-in is audited). */
 static char *
 records_fingerprint (const Ctx *ctx, const char *dir)
 {
-  return sqlite (ctx, dir,
-                 "SELECT 'store', count(*) FROM store; SELECT 'settings', count(*) FROM settings;"
-                 "SELECT 'store_keys', count(*) FROM store_keys; SELECT 'keyslots', count(*) FROM keyslots;"
-                 "SELECT 'holds', count(*) FROM holds; SELECT 'disclosures', count(*) FROM disclosures;"
-                 "SELECT 'purges', count(*) FROM purges;"
-                 "SELECT id, name, role, active FROM staff;"
-                 "SELECT id, label, active, out_of_order FROM terminals;"
-                 "SELECT id, member_number FROM customers;"
-                 "SELECT id, customer_id, hex (payload) FROM verifications;"
-                 "SELECT id, entered_at, exited_at, exit_reason FROM visits;"
-                 "SELECT id, visit_id, terminal_id, ended_at FROM terminal_sessions;");
+  return dc_test_sqlite3 (ctx->sqlite3, dir,
+                          "SELECT 'store', count(*) FROM store; SELECT 'settings', count(*) FROM settings;"
+                          "SELECT 'store_keys', count(*) FROM store_keys; SELECT 'keyslots', count(*) FROM keyslots;"
+                          "SELECT 'holds', count(*) FROM holds; SELECT 'disclosures', count(*) FROM disclosures;"
+                          "SELECT 'purges', count(*) FROM purges;"
+                          "SELECT id, name, role, active FROM staff;"
+                          "SELECT id, label, active, out_of_order FROM terminals;"
+                          "SELECT id, member_number FROM customers;"
+                          "SELECT id, customer_id, hex (payload) FROM verifications;"
+                          "SELECT id, entered_at, exited_at, exit_reason FROM visits;"
+                          "SELECT id, visit_id, terminal_id, ended_at FROM terminal_sessions;");
 }
 
 static gint64
 audit_entries (const Ctx *ctx, const char *dir)
 {
-  g_autofree char *out = sqlite (ctx, dir, "SELECT count(*) FROM audit;");
+  g_autofree char *out = dc_test_sqlite3 (ctx->sqlite3, dir, "SELECT count(*) FROM audit;");
 
   return g_ascii_strtoll (out, NULL, 10);
 }
@@ -296,7 +155,7 @@ assert_human (const char *what, const char *text)
 }
 
 static void
-assert_not_said (const Run *run, const char *secret)
+assert_not_said (const DcTestRun *run, const char *secret)
 {
   if (secret == NULL || strlen (secret) < 4)
     return;
@@ -532,12 +391,13 @@ place_prepare (Ctx *ctx, Place place)
       if (place == PLACE_FOREIGN)
         g_file_set_contents (db, "Shopping list: rice, natto, tea.\n", -1, &error);
       else if (place == PLACE_SQLITE)
-        g_free (sqlite (ctx, dir, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('oden');"));
+        g_free (dc_test_sqlite3 (ctx->sqlite3, dir,
+                                 "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('oden');"));
       g_assert_no_error (error);
       return dir;
     case PLACE_NEWER:
       dir = store_copy (ctx);
-      g_free (sqlite (ctx, dir, "PRAGMA user_version = 99;"));
+      g_free (dc_test_sqlite3 (ctx->sqlite3, dir, "PRAGMA user_version = 99;"));
       return dir;
     default:
       g_assert_not_reached ();
@@ -577,12 +437,12 @@ test_refused (gconstpointer data)
   g_autofree char *dir = place_prepare (ctx, c->place);
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *files_before = dir_fingerprint (dir);
+  g_autofree char *files_before = dc_test_dir_fingerprint (dir);
   g_autofree char *files_after = NULL;
   g_autofree char *records_before = NULL;
   g_autofree char *records_after = NULL;
   gint64 audit_before = 0;
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   if (c->writes == WRITES_AUDIT)
     {
@@ -612,7 +472,7 @@ test_refused (gconstpointer data)
 
   if (c->writes == WRITES_NOTHING)
     {
-      files_after = dir_fingerprint (dir);
+      files_after = dc_test_dir_fingerprint (dir);
       g_assert_cmpstr (files_after, ==, files_before);
     }
   else
@@ -622,7 +482,7 @@ test_refused (gconstpointer data)
       if (c->audited)
         g_assert_cmpint (audit_entries (ctx, dir), >, audit_before);
     }
-  run_clear (&run);
+  dc_test_run_clear (&run);
 }
 
 /* ---- lock-out ---- */
@@ -659,7 +519,7 @@ test_pin_lockout (gconstpointer data)
                            "clerk", NULL };
   const char *list[] = { "staff", "list", "--store", dir, NULL };
   const char *verify[] = { "verify", "--store", dir, NULL };
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   for (int i = 1; i <= 5; i++)
     {
@@ -671,7 +531,7 @@ test_pin_lockout (gconstpointer data)
         g_assert_nonnull (strstr (run.err, "locked"));
       else
         g_assert_null (strstr (run.err, "locked"));
-      run_clear (&run);
+      dc_test_run_clear (&run);
     }
 
   /* locked: even the right PIN is refused, with the reason */
@@ -679,11 +539,11 @@ test_pin_lockout (gconstpointer data)
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "locked"));
   g_assert_nonnull (strstr (run.err, "manager"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
   ctl (ctx, list, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   assert_staff_state (run.out, "clerk", "locked");
-  run_clear (&run);
+  dc_test_run_clear (&run);
   after = records_fingerprint (ctx, dir);
   g_assert_cmpstr (after, ==, records);
 
@@ -691,29 +551,30 @@ test_pin_lockout (gconstpointer data)
   ctl (ctx, unlock, "not the passphrase", NULL, &run);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "Wrong passphrase"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 
   ctl (ctx, unlock, PASSPHRASE, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "clerk"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
   ctl (ctx, list, NULL, NULL, &run);
   assert_staff_state (run.out, "clerk", "active");
-  run_clear (&run);
+  dc_test_run_clear (&run);
 
   ctl (ctx, checkin, NULL, CLERK_PIN, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Checked in: visit 3"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 
   /* every failure and the unlock are in an intact chain */
   ctl (ctx, verify, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Intact."));
-  run_clear (&run);
+  dc_test_run_clear (&run);
   {
-    g_autofree char *actions = sqlite (ctx, dir, "SELECT group_concat (action, ' ') FROM audit"
-                                                  " WHERE action LIKE 'pin-%' OR action = 'staff-unlock';");
+    g_autofree char *actions = dc_test_sqlite3 (ctx->sqlite3, dir,
+                                                "SELECT group_concat (action, ' ') FROM audit"
+                                                " WHERE action LIKE 'pin-%' OR action = 'staff-unlock';");
     g_test_message ("audit: %s", actions);
     g_assert_nonnull (strstr (actions, "pin-failed pin-failed pin-failed pin-failed pin-locked"));
   }
@@ -733,13 +594,13 @@ test_intact_and_works (gconstpointer data)
   const char *status[] = { "status", "--store", dir, NULL };
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   const char *const *cmds[] = { checkin, checkout, move };
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   ctl (ctx, verify, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_true (g_str_has_suffix (run.out, "Intact.\n"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 
   /* the same shapes of command line as the refusals, but right, do work */
   for (gsize c = 0; c < G_N_ELEMENTS (cmds); c++)
@@ -753,17 +614,17 @@ test_intact_and_works (gconstpointer data)
       g_test_message ("%s: %d %s%s", cmds[c][0], run.status, run.out, run.err);
       g_assert_cmpint (run.status, ==, 0);
       g_assert_cmpstr (run.err, ==, "");
-      run_clear (&run);
+      dc_test_run_clear (&run);
     }
   ctl (ctx, status, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "2 in the store, 1 of 3 terminals free"));
   g_assert_nonnull (strstr (run.out, "PC-03"));
   g_assert_null (strstr (run.out, "PC-02"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
   ctl (ctx, verify, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
-  run_clear (&run);
+  dc_test_run_clear (&run);
 }
 
 /* ---- --help ---- */
@@ -775,7 +636,7 @@ static const char *const help_commands[][3] = {
 };
 
 static void
-help_run (Ctx *ctx, const char *const *words, Run *run)
+help_run (Ctx *ctx, const char *const *words, DcTestRun *run)
 {
   const char *args[4] = { NULL };
   guint n = 0;
@@ -793,7 +654,7 @@ test_help (gconstpointer data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (help_commands); i++)
     {
-      Run run = { 0 };
+      DcTestRun run = { 0 };
 
       help_run (ctx, help_commands[i], &run);
       g_test_message ("%s %s --help", help_commands[i][0], help_commands[i][1]);
@@ -811,7 +672,7 @@ test_help (gconstpointer data)
           for (gsize j = 1; j < G_N_ELEMENTS (help_commands); j++)
             g_assert_nonnull (strstr (run.out, help_commands[j][0]));
         }
-      run_clear (&run);
+      dc_test_run_clear (&run);
     }
 }
 
@@ -826,35 +687,23 @@ test_help_usage_line (gconstpointer data)
       g_autofree char *name = g_strjoinv (" ", (char **) help_commands[i]);
       g_autofree char *line = g_strdup_printf ("daicho-ctl %s [OPTION", name);
       g_autofree char *doubled = g_strdup_printf ("] %s", name);
-      Run run = { 0 };
+      DcTestRun run = { 0 };
 
       help_run (ctx, help_commands[i], &run);
       g_test_message ("%s", run.out);
       g_assert_nonnull (strstr (run.out, line));
       g_assert_null (strstr (run.out, doubled));
-      run_clear (&run);
+      dc_test_run_clear (&run);
     }
 }
 
 /* ---- set-up ---- */
 
-static char *
-iso (const GDate *date)
-{
-  char buf[16];
-
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
-  return g_strdup (buf);
-}
-
 static void
 ctx_init (Ctx *ctx)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Tokyo");
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
   GDate d;
-  int y, m, day;
 
   ctx->ctl = g_strdup (g_getenv ("DAICHO_CTL"));
   ctx->sqlite3 = g_find_program_in_path ("sqlite3");
@@ -862,43 +711,22 @@ ctx_init (Ctx *ctx)
   g_assert_no_error (error);
   ctx->xdg = g_build_filename (ctx->root, "xdg", NULL);
 
-  g_date_time_get_ymd (now, &y, &m, &day);
-  g_date_clear (&d, 1);
-  g_date_set_dmy (&d, (GDateDay) day, (GDateMonth) m, (GDateYear) y);
+  dc_test_tokyo_today (&d);
   g_date_subtract_months (&d, 7);
-  ctx->past_7_months = iso (&d);
+  ctx->past_7_months = dc_test_iso_date (&d);
   g_date_add_months (&d, 6);
-  ctx->past_1_month = iso (&d);
+  ctx->past_1_month = dc_test_iso_date (&d);
   g_date_add_years (&d, 1);
   g_date_add_months (&d, 1);
-  ctx->next_year = iso (&d);
+  ctx->next_year = dc_test_iso_date (&d);
   g_date_add_years (&d, 2);
-  ctx->in_3_years = iso (&d);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
+  ctx->in_3_years = dc_test_iso_date (&d);
 }
 
 static void
 ctx_clear (Ctx *ctx)
 {
-  remove_tree (ctx->root);
+  dc_test_remove_tree (ctx->root);
   g_free (ctx->ctl);
   g_free (ctx->sqlite3);
   g_free (ctx->root);

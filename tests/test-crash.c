@@ -3,6 +3,7 @@
 #include "dc-checkin.h"
 #include "dc-db-records.h"
 #include "dc-store.h"
+#include "dc-test-util.h"
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -118,20 +119,13 @@ make_store (Ctx *ctx)
   g_autoptr(GError) error = NULL;
   g_autoptr(DcStore) store = NULL;
   g_autoptr(DcActor) boss = NULL;
-  char *code = NULL;
   DcStoreSetup setup = { .name = "Crash test store", .operator_name = "Test Operator KK", .prefecture = "tokyo",
                          .manager = "boss" };
 
-  store = dc_store_create (ctx->dir, &setup, PASSPHRASE, MANAGER_PIN, &code, &error);
-  g_assert_no_error (error);
-  dc_secret_free (code);
+  store = dc_test_store_create (ctx->dir, &setup, PASSPHRASE, MANAGER_PIN, NULL);
   boss = dc_store_sign_in_passphrase (store, "boss", PASSPHRASE, &error);
   g_assert_no_error (error);
-  for (int i = 1; i <= N_TERMINALS; i++)
-    {
-      g_autofree char *label = g_strdup_printf ("PC-%02d", i);
-      g_assert_true (dc_store_add_terminal (store, boss, label, NULL, TRUE, NULL, &error));
-    }
+  dc_test_add_terminals (store, boss, N_TERMINALS, TRUE);
   g_assert_true (dc_store_add_staff (store, boss, "clerk", "counter", CLERK_PIN, NULL, NULL, &error));
   g_assert_no_error (error);
 }

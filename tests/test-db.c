@@ -1,6 +1,7 @@
 /* tests/test-db.c — the SQLite wrapper: private files, pragmas, refusals, append-only triggers, transactions, canonical rows. */
 #include "dc-db.h"
 #include "dc-schema.h"
+#include "dc-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -9,27 +10,6 @@
 #define DC_APPLICATION_ID 0x44414943
 
 /* ---- helpers ---- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 typedef struct {
   char *dir;
@@ -54,45 +34,9 @@ static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   g_clear_pointer (&fx->db, dc_db_close);
-  remove_tree (fx->dir);
+  dc_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->path);
-}
-
-static gint64
-handle_int (sqlite3 *handle, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-handle_text (sqlite3 *handle, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static void
-handle_exec (sqlite3 *handle, const char *sql)
-{
-  char *msg = NULL;
-  int rc = sqlite3_exec (handle, sql, NULL, NULL, &msg);
-
-  if (rc != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
 }
 
 static sqlite3 *
@@ -122,31 +66,32 @@ count_rows (sqlite3 *handle, const char *table)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
 
-  return handle_int (handle, sql);
+  return dc_test_sql_int (handle, sql);
 }
 
 /* One row in every record table, written with plain SQL (inserting is allowed). */
 static void
 fill_records (DcDb *db)
 {
-  handle_exec (dc_db_handle (db),
-               "INSERT INTO staff (id, name, role, created_at) VALUES (1, 'Mgr', 'manager', 1);"
-               "INSERT INTO terminals (id, label, created_at) VALUES (1, 'PC-1', 1), (2, 'PC-2', 1);"
-               "INSERT INTO customers (id, member_number, person_index, created_at) VALUES (1, '10000014', x'00', 1),"
-               "  (2, '10000028', x'01', 1);"
-               "INSERT INTO verifications (id, customer_id, verified_at, verifier_id, recorder_id, doc_type, payload,"
-               "  person_index, name_index, tier) VALUES (1, 1, 1, 1, 1, 'passport', x'01', x'00', 5, x'03'),"
-               "  (2, 2, 1, 1, 1, 'passport', x'02', x'01', 6, x'04');"
-               "INSERT INTO visits (id, customer_id, verification_id, entered_at, staff_in, minor, internet)"
-               "  VALUES (1, 1, 1, 100, 1, 0, 1);"
-               "INSERT INTO terminal_sessions (id, visit_id, terminal_id, started_at) VALUES (1, 1, 1, 100);"
-               "INSERT INTO disclosures (id, received_at, agency, officer, reference, basis, staff_id)"
-               "  VALUES (1, 100, 'Shinjuku PS', 'Officer', 'REF-1', 'inquiry', 1);"
-               "INSERT INTO holds (id, created_at, staff_id, scope, reason) VALUES (1, 100, 1, 'all', 'case');"
-               "INSERT INTO purges (id, at, cutoff, customers, verifications, visits, sessions)"
-               "  VALUES (1, 100, 50, 0, 0, 0, 0);"
-               "INSERT INTO audit (id, at, action, prev_hash, hash) VALUES (1, 100, 'x', x'00', x'01');"
-               "INSERT INTO checkpoints (id, seq, head_hash, at, signature) VALUES (1, 1, x'01', 100, x'02');");
+  dc_test_sql_exec (dc_db_handle (db),
+                    "INSERT INTO staff (id, name, role, created_at) VALUES (1, 'Mgr', 'manager', 1);"
+                    "INSERT INTO terminals (id, label, created_at) VALUES (1, 'PC-1', 1), (2, 'PC-2', 1);"
+                    "INSERT INTO customers (id, member_number, person_index, created_at)"
+                    "  VALUES (1, '10000014', x'00', 1), (2, '10000028', x'01', 1);"
+                    "INSERT INTO verifications (id, customer_id, verified_at, verifier_id, recorder_id, doc_type,"
+                    "  payload, person_index, name_index, tier)"
+                    "  VALUES (1, 1, 1, 1, 1, 'passport', x'01', x'00', 5, x'03'),"
+                    "  (2, 2, 1, 1, 1, 'passport', x'02', x'01', 6, x'04');"
+                    "INSERT INTO visits (id, customer_id, verification_id, entered_at, staff_in, minor, internet)"
+                    "  VALUES (1, 1, 1, 100, 1, 0, 1);"
+                    "INSERT INTO terminal_sessions (id, visit_id, terminal_id, started_at) VALUES (1, 1, 1, 100);"
+                    "INSERT INTO disclosures (id, received_at, agency, officer, reference, basis, staff_id)"
+                    "  VALUES (1, 100, 'Shinjuku PS', 'Officer', 'REF-1', 'inquiry', 1);"
+                    "INSERT INTO holds (id, created_at, staff_id, scope, reason) VALUES (1, 100, 1, 'all', 'case');"
+                    "INSERT INTO purges (id, at, cutoff, customers, verifications, visits, sessions)"
+                    "  VALUES (1, 100, 50, 0, 0, 0, 0);"
+                    "INSERT INTO audit (id, at, action, prev_hash, hash) VALUES (1, 100, 'x', x'00', x'01');"
+                    "INSERT INTO checkpoints (id, seq, head_hash, at, signature) VALUES (1, 1, x'01', 100, x'02');");
 }
 
 /* ---- opening ---- */
@@ -175,29 +120,29 @@ static void
 test_open_pragmas (Fixture *fx, gconstpointer data)
 {
   sqlite3 *h = dc_db_handle (fx->db);
-  g_autofree char *mode = handle_text (h, "PRAGMA journal_mode");
+  g_autofree char *mode = dc_test_sql_text (h, "PRAGMA journal_mode");
 
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpint (handle_int (h, "PRAGMA synchronous"), ==, 2);
-  g_assert_cmpint (handle_int (h, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (handle_int (h, "PRAGMA secure_delete"), ==, 1);
-  g_assert_cmpint (handle_int (h, "PRAGMA trusted_schema"), ==, 0);
-  g_assert_cmpint (handle_int (h, "PRAGMA user_version"), ==, DC_DB_SCHEMA_VERSION);
-  g_assert_cmpint (handle_int (h, "PRAGMA application_id"), ==, DC_APPLICATION_ID);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA secure_delete"), ==, 1);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA trusted_schema"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, DC_DB_SCHEMA_VERSION);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA application_id"), ==, DC_APPLICATION_ID);
   g_assert_cmpint (dc_db_schema_version (fx->db), ==, DC_DB_SCHEMA_VERSION);
 
   /* bulk mode is the one exception, and it is undone */
   g_assert_true (dc_db_set_bulk (fx->db, TRUE, NULL));
-  g_assert_cmpint (handle_int (h, "PRAGMA synchronous"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA synchronous"), ==, 0);
   g_assert_true (dc_db_set_bulk (fx->db, FALSE, NULL));
-  g_assert_cmpint (handle_int (h, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA synchronous"), ==, 2);
 
   /* every trigger verify expects was created */
   for (const char *const *t = dc_schema_triggers (); *t != NULL; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
                                               " AND name = '%s'", *t);
-      g_assert_cmpint (handle_int (h, sql), ==, 1);
+      g_assert_cmpint (dc_test_sql_int (h, sql), ==, 1);
     }
 }
 
@@ -205,11 +150,11 @@ test_open_pragmas (Fixture *fx, gconstpointer data)
 static void
 test_open_auto_vacuum (Fixture *fx, gconstpointer data)
 {
-  g_assert_cmpint (handle_int (dc_db_handle (fx->db), "PRAGMA auto_vacuum"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (fx->db), "PRAGMA auto_vacuum"), ==, 2);
   g_clear_pointer (&fx->db, dc_db_close);
   fx->db = dc_db_open (fx->path, FALSE, NULL);
   g_assert_nonnull (fx->db);
-  g_assert_cmpint (handle_int (dc_db_handle (fx->db), "PRAGMA auto_vacuum"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (fx->db), "PRAGMA auto_vacuum"), ==, 2);
 }
 
 static void
@@ -227,7 +172,7 @@ test_open_reopen (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (dc_db_schema_version (fx->db), ==, DC_DB_SCHEMA_VERSION);
   g_assert_cmpint (count_rows (dc_db_handle (fx->db), "customers"), ==, 2);
-  g_assert_cmpint (handle_int (dc_db_handle (fx->db), "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (fx->db), "PRAGMA foreign_keys"), ==, 1);
 
   again = dc_db_open (missing, FALSE, &error);
   g_assert_null (again);
@@ -278,17 +223,18 @@ make_file (const char *path, FileKind kind)
   switch (kind)
     {
     case KIND_NEWER:
-      handle_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 99;");
+      dc_test_sql_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 99;");
       break;
     case KIND_DAICHO_ID_WITH_NEWER_AND_TABLES:
-      handle_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 2;"
-                      "CREATE TABLE future (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO future VALUES (1, 'a');");
+      dc_test_sql_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 2;"
+                           "CREATE TABLE future (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO future VALUES (1, 'a');");
       break;
     case KIND_FOREIGN_ID:
-      handle_exec (h, "PRAGMA application_id = 1234; PRAGMA user_version = 0;");
+      dc_test_sql_exec (h, "PRAGMA application_id = 1234; PRAGMA user_version = 0;");
       break;
     case KIND_FOREIGN_TABLES:
-      handle_exec (h, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (1, 'x');");
+      dc_test_sql_exec (h, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
+                           " INSERT INTO notes VALUES (1, 'x');");
       break;
     case KIND_GARBAGE:
     default:
@@ -327,7 +273,7 @@ test_open_refused (gconstpointer data)
   g_free (after);
   after = file_checksum (path);
   g_assert_cmpstr (before, ==, after);
-  remove_tree (dir);
+  dc_test_remove_tree (dir);
 }
 
 /* ---- append-only ---- */
@@ -444,7 +390,7 @@ test_append_only_plain (Fixture *fx, gconstpointer data)
       g_assert_cmpstr (before, ==, after);
     }
   /* with the pragmas off, too: foreign keys are not what stops it */
-  handle_exec (plain, "PRAGMA foreign_keys = OFF; PRAGMA trusted_schema = ON;");
+  dc_test_sql_exec (plain, "PRAGMA foreign_keys = OFF; PRAGMA trusted_schema = ON;");
   g_assert_cmpint (sqlite3_exec (plain, "DELETE FROM customers WHERE id = 2", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (plain, "UPDATE audit SET action = 'z'", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (count_rows (plain, "customers"), ==, 2);
@@ -496,10 +442,10 @@ test_append_only_stamps (Fixture *fx, gconstpointer data)
 
   fill_records (fx->db);
   run_steps (fx->db, steps, G_N_ELEMENTS (steps));
-  g_assert_cmpint (handle_int (h, "SELECT exited_at FROM visits WHERE id = 1"), ==, 200);
-  g_assert_cmpint (handle_int (h, "SELECT staff_out FROM visits WHERE id = 1"), ==, 1);
-  g_assert_cmpint (handle_int (h, "SELECT ended_at FROM terminal_sessions WHERE id = 1"), ==, 200);
-  g_assert_cmpint (handle_int (h, "SELECT released_at FROM holds WHERE id = 1"), ==, 200);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT exited_at FROM visits WHERE id = 1"), ==, 200);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT staff_out FROM visits WHERE id = 1"), ==, 1);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT ended_at FROM terminal_sessions WHERE id = 1"), ==, 200);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT released_at FROM holds WHERE id = 1"), ==, 200);
 }
 
 static void
@@ -785,7 +731,7 @@ test_canonical_known_answer (Fixture *fx, gconstpointer data)
       GString *s = g_string_new (NULL);
 
       g_test_message ("canonical: %s", c->name);
-      handle_exec (dc_db_handle (fx->db), c->insert);
+      dc_test_sql_exec (dc_db_handle (fx->db), c->insert);
       g_assert_true (dc_db_row_canonical (fx->db, c->table, c->id, out, &found, &error));
       g_assert_no_error (error);
       g_assert_true (found);

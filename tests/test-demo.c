@@ -4,6 +4,7 @@
 #include "dc-date.h"
 #include "dc-db-records.h"
 #include "dc-demo.h"
+#include "dc-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -14,39 +15,21 @@
 #define SEED     7
 #define HOUR_US  G_GINT64_CONSTANT (3600000000)
 
-/* One fixed "now" for the filled stores: a Thursday afternoon in Tokyo. */
-static gint64
-fixed_clock (gpointer user_data)
-{
-  return *(const gint64 *) user_data;
-}
+/* Pairs of sessions on one terminal at the same time: a terminal holds one person at a time. */
+static const char overlapping_sessions[] =
+  "SELECT count(*) FROM terminal_sessions a JOIN terminal_sessions b"
+  " ON a.terminal_id = b.terminal_id AND a.id < b.id"
+  " AND b.started_at < coalesce (a.ended_at, 9e18)"
+  " AND a.started_at < coalesce (b.ended_at, 9e18)";
 
 typedef struct {
   char       *dir;
-  gint64      end;
+  gint64      end;        /* the fixed "now" of the filled stores: a Thursday afternoon in Tokyo */
   DcStore    *store;      /* filled with DAYS × PER_DAY, seed SEED, at @end */
   DcDemoStats stats;
 } Fixture;
 
 static Fixture fx;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* A store like the demo's, but on a fixed clock, so that two fills can be compared. */
 static DcStore *
@@ -56,13 +39,10 @@ make_store (const char *name, gint64 *clock, guint terminals, DcActor **out_coun
   g_autofree char *dir = g_build_filename (fx.dir, name, NULL);
   g_autoptr(DcActor) manager = NULL;
   g_autoptr(GError) error = NULL;
-  char *recovery = NULL;
   DcStore *store;
 
-  store = dc_store_create (dir, &setup, "manager-passphrase", "1357", &recovery, &error);
-  g_assert_no_error (error);
-  dc_secret_free (recovery);
-  dc_store_set_clock (store, fixed_clock, clock);
+  store = dc_test_store_create (dir, &setup, "manager-passphrase", "1357", NULL);
+  dc_test_store_use_clock (store, clock);
   manager = dc_store_sign_in_passphrase (store, "店長", "manager-passphrase", &error);
   g_assert_no_error (error);
   dc_store_add_staff (store, manager, "受付", "counter", "2468", NULL, NULL, &error);
@@ -101,32 +81,6 @@ open_view (DcStore *store)
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   return db;
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static void
-assert_intact (DcStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DcVerifyReport) report = dc_audit_verify (store, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < report->problems->len; i++)
-    g_test_message ("problem: %s", (const char *) g_ptr_array_index (report->problems, i));
-  g_assert_cmpuint (report->problems->len, ==, 0);
-  g_assert_cmpint (report->rows, >, 0);
 }
 
 /* ---- the whole demo store ---- */
@@ -184,7 +138,7 @@ test_create (void)
 
   g_assert_cmpuint (stats.visits, >, 100);
   g_assert_cmpuint (stats.visits, ==, stats.new_customers + stats.returning_by_document + stats.returning_by_card);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -219,14 +173,16 @@ test_stats_add_up (void)
   g_assert_cmpuint (s->minors, >, 0);
 
   /* the database says the same */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits"), ==, (gint64) s->visits);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM customers"), ==, (gint64) s->new_customers);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM verifications"), ==,
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits"), ==, (gint64) s->visits);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM customers"), ==, (gint64) s->new_customers);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM verifications"), ==,
                    (gint64) (s->new_customers + s->returning_by_document));
-  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions"), ==, (gint64) (s->visits + s->seat_changes));
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE minor"), ==, (gint64) s->minors);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM terminal_sessions"), ==,
+                   (gint64) (s->visits + s->seat_changes));
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits WHERE minor"), ==, (gint64) s->minors);
   /* a member card means no new identity record */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM audit WHERE action = 'checkin-member' AND subject_table = 'visits'"),
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM audit"
+                                        " WHERE action = 'checkin-member' AND subject_table = 'visits'"),
                    ==, (gint64) s->returning_by_card);
   sqlite3_close (db);
 }
@@ -234,7 +190,7 @@ test_stats_add_up (void)
 static void
 test_intact (void)
 {
-  assert_intact (fx.store);
+  dc_test_assert_intact (fx.store);
 }
 
 static void
@@ -323,24 +279,23 @@ test_time_line (void)
   g_autofree char *stale = g_strdup_printf ("SELECT count(*) FROM visits WHERE exited_at IS NULL AND entered_at < %"
                                             G_GINT64_FORMAT, fx.end - 12 * HOUR_US - 60000000);
 
-  g_assert_cmpint (count (db, outside), ==, 0);
-  g_assert_cmpint (count (db, stale), ==, 0);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at IS NULL"), >, 0);
+  g_assert_cmpint (dc_test_sql_int (db, outside), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, stale), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits WHERE exited_at IS NULL"), >, 0);
   /* stays of one to twelve hours */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at - entered_at < 3600000000"
-                              " OR exited_at - entered_at > 12 * 3600000000 + 60000000"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits WHERE exited_at - entered_at < 3600000000"
+                                        " OR exited_at - entered_at > 12 * 3600000000 + 60000000"), ==, 0);
   /* night packs: some stays cross midnight */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits WHERE exited_at - entered_at > 6 * 3600000000"), >, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits"
+                                        " WHERE exited_at - entered_at > 6 * 3600000000"), >, 0);
   /* one person is never in twice at once, and a terminal holds one session at a time */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits a JOIN visits b ON a.customer_id = b.customer_id"
-                              " AND a.id < b.id AND b.entered_at < coalesce (a.exited_at, 9e18)"), ==, 0);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions a JOIN terminal_sessions b"
-                              " ON a.terminal_id = b.terminal_id AND a.id < b.id"
-                              " AND b.started_at < coalesce (a.ended_at, 9e18)"
-                              " AND a.started_at < coalesce (b.ended_at, 9e18)"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits a JOIN visits b ON a.customer_id = b.customer_id"
+                                        " AND a.id < b.id AND b.entered_at < coalesce (a.exited_at, 9e18)"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, overlapping_sessions), ==, 0);
   /* the audit trail carries the simulated times, not the time of the run */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM audit WHERE action = 'checkin' AND subject_table = 'visits'"
-                              " AND at NOT IN (SELECT entered_at FROM visits)"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM audit WHERE action = 'checkin'"
+                                        " AND subject_table = 'visits'"
+                                        " AND at NOT IN (SELECT entered_at FROM visits)"), ==, 0);
   sqlite3_close (db);
 }
 
@@ -388,17 +343,15 @@ test_full_store (void)
 
   g_assert_cmpuint (stats.refused, >, DAYS * PER_DAY / 4);
   g_assert_cmpuint (stats.visits, ==, stats.new_customers + stats.returning_by_document + stats.returning_by_card);
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits"), ==, (gint64) stats.visits);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits"), ==, (gint64) stats.visits);
   /* never more people than seats: sessions on one terminal never overlap */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM terminal_sessions a JOIN terminal_sessions b"
-                              " ON a.terminal_id = b.terminal_id AND a.id < b.id"
-                              " AND b.started_at < coalesce (a.ended_at, 9e18)"
-                              " AND a.started_at < coalesce (b.ended_at, 9e18)"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, overlapping_sessions), ==, 0);
   /* the one filtered terminal (PC-04) is the only one minors used */
-  g_assert_cmpint (count (db, "SELECT count(*) FROM visits v JOIN terminal_sessions s ON s.visit_id = v.id"
-                              " JOIN terminals t ON t.id = s.terminal_id WHERE v.minor AND t.label <> 'PC-04'"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (db, "SELECT count(*) FROM visits v JOIN terminal_sessions s ON s.visit_id = v.id"
+                                        " JOIN terminals t ON t.id = s.terminal_id"
+                                        " WHERE v.minor AND t.label <> 'PC-04'"), ==, 0);
   sqlite3_close (db);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 int
@@ -432,7 +385,7 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   g_clear_pointer (&fx.store, dc_store_free);
-  remove_tree (fx.dir);
+  dc_test_remove_tree (fx.dir);
   g_free (fx.dir);
   return status;
 }

@@ -3,6 +3,7 @@
 #include "dc-checkin.h"
 #include "dc-db-records.h"
 #include "dc-date.h"
+#include "dc-test-util.h"
 
 #include <glib/gstdio.h>
 
@@ -16,21 +17,6 @@ typedef struct {
   gint64   now;
 } Fixture;
 
-static gint64
-fixed_clock (gpointer data)
-{
-  return *(gint64 *) data;
-}
-
-static gint64
-tokyo (int y, int m, int d, int h, int min)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Tokyo");
-  g_autoptr(GDateTime) dt = g_date_time_new (tz, y, m, d, h, min, 0);
-
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
 static void
 fixture_set_up (Fixture *fx, gconstpointer data)
 {
@@ -38,16 +24,13 @@ fixture_set_up (Fixture *fx, gconstpointer data)
   DcStoreSetup setup = { .name = "テスト店", .operator_name = "株式会社テスト", .prefecture = "tokyo",
                          .manager = "店長" };
   g_autofree char *store_dir = NULL;
-  char *code = NULL;
 
   fx->dir = g_dir_make_tmp ("daicho-manager-XXXXXX", &error);
   g_assert_no_error (error);
   store_dir = g_build_filename (fx->dir, "store", NULL);
-  fx->now = tokyo (2026, 11, 21, 15, 0);
-  fx->store = dc_store_create (store_dir, &setup, PASS, "1234", &code, &error);
-  g_assert_no_error (error);
-  dc_secret_free (code);
-  dc_store_set_clock (fx->store, fixed_clock, &fx->now);
+  fx->now = dc_test_tokyo (2026, 11, 21, 15, 0);
+  fx->store = dc_test_store_create (store_dir, &setup, PASS, "1234", NULL);
+  dc_test_store_use_clock (fx->store, &fx->now);
   fx->manager = dc_store_sign_in_passphrase (fx->store, "店長", PASS, &error);
   g_assert_no_error (error);
   g_assert_true (dc_store_add_staff (fx->store, fx->manager, "佐藤", "counter", "1111", NULL, NULL, &error));
@@ -59,29 +42,12 @@ fixture_set_up (Fixture *fx, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fx, gconstpointer data)
 {
   g_clear_pointer (&fx->clerk, dc_actor_free);
   g_clear_pointer (&fx->manager, dc_actor_free);
   g_clear_pointer (&fx->store, dc_store_free);
-  remove_tree (fx->dir);
+  dc_test_remove_tree (fx->dir);
   g_free (fx->dir);
 }
 
@@ -114,18 +80,6 @@ check_in (Fixture *fx, const char *name, char **member)
     *member = g_strdup (result.member_number);
   dc_checkin_result_clear (&result);
   return verification;
-}
-
-static void
-assert_intact (DcStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DcVerifyReport) report = dc_audit_verify (store, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < report->problems->len; i++)
-    g_test_message ("problem: %s", (char *) g_ptr_array_index (report->problems, i));
-  g_assert_cmpuint (report->problems->len, ==, 0);
 }
 
 static void
@@ -174,7 +128,7 @@ test_correct_appends (Fixture *fx, gconstpointer data)
   /* only the newest version can be corrected */
   g_assert_false (dc_correct_identity (fx->store, fx->manager, old, &fixed, "もう一度", &corrected, NULL, &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
-  assert_intact (fx->store);
+  dc_test_assert_intact (fx->store);
 }
 
 static void
@@ -206,7 +160,7 @@ test_correct_refusals (Fixture *fx, gconstpointer data)
   identity (&fixed, "山田 太郎");
   g_assert_false (dc_correct_identity (fx->store, fx->manager, 999, &fixed, "理由です", &id, NULL, &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
-  assert_intact (fx->store);
+  dc_test_assert_intact (fx->store);
 }
 
 static void
@@ -231,7 +185,7 @@ test_staff_off_duty (Fixture *fx, gconstpointer data)
   again = dc_store_sign_in_pin (fx->store, "佐藤", "1111", &error);
   g_assert_no_error (error);
   dc_actor_free (again);
-  assert_intact (fx->store);
+  dc_test_assert_intact (fx->store);
 }
 
 static void
@@ -261,7 +215,7 @@ test_terminal_out_of_order (Fixture *fx, gconstpointer data)
   g_assert_true (dc_checkin (fx->store, fx->clerk, &req, &result, &error));
   g_assert_no_error (error);
   dc_checkin_result_clear (&result);
-  assert_intact (fx->store);
+  dc_test_assert_intact (fx->store);
 }
 
 int

@@ -1,6 +1,7 @@
 /* tests/test-plaintext.c — no personal data in clear on disk: not in the database, its WAL or any other file. */
 #include "dc-normalize.h"
 #include "dc-store.h"
+#include "dc-test-util.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -163,66 +164,22 @@ person_secrets (const Person *p, GPtrArray *out)
 
 /* ---- running programs ---- */
 
-static void
-child_setup (gpointer user_data)
-{
-  setsid ();
-}
-
-static void
-give_secret (GSubprocessLauncher *launcher, const char *secret, int target_fd)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = g_strconcat (secret, "\n", NULL);
-  int fds[2];
-
-  g_unix_open_pipe (fds, FD_CLOEXEC, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (write (fds[1], line, strlen (line)), ==, (gssize) strlen (line));
-  close (fds[1]);
-  g_subprocess_launcher_take_fd (launcher, fds[0], target_fd);
-}
-
+/* daicho-ctl with @args, @secret on descriptor @fd (3 or 4). */
 static GSubprocess *
 ctl_start (const Ctx *ctx, GPtrArray *args, const char *secret, int fd)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *proc;
-
+  g_assert_true (fd == 3 || fd == 4);
   g_ptr_array_insert (args, 0, ctx->ctl);
   g_ptr_array_add (args, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "DAICHO_STORE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  give_secret (launcher, secret, fd);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
+  return dc_test_spawn ((const char *const *) args->pdata, NULL, fd == 3 ? secret : NULL, fd == 4 ? secret : NULL,
+                        NULL);
 }
 
 /* Wait for @proc; its stdout, after asserting it exited 0. */
 static char *
 ctl_finish (GSubprocess *proc)
 {
-  g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len = 0;
-  const char *data;
-
-  g_subprocess_communicate (proc, in, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
-    g_test_message ("daicho-ctl failed: %.*s", (int) g_bytes_get_size (err),
-                    (const char *) g_bytes_get_data (err, NULL));
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
-  data = g_bytes_get_data (out, &len);
-  return g_strndup (data != NULL ? data : "", len);
+  return dc_test_run_finish_ok (proc, "daicho-ctl");
 }
 
 static void
@@ -281,22 +238,6 @@ checkin (const Ctx *ctx, guint i, Person *p)
 
 /* ---- the scan ---- */
 
-static gboolean
-contains (const char *data, gsize len, const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (const char *at = data; n > 0 && at != NULL && (gsize) (data + len - at) >= n; at++)
-    {
-      at = memchr (at, needle[0], data + len - at);
-      if (at == NULL || (gsize) (data + len - at) < n)
-        return FALSE;
-      if (memcmp (at, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* Look for every secret in every file of the store folder; returns what was found where. */
 static char *
 scan (const Ctx *ctx, GPtrArray *secrets, gsize *scanned_bytes)
@@ -321,7 +262,7 @@ scan (const Ctx *ctx, GPtrArray *secrets, gsize *scanned_bytes)
         {
           const char *needle = g_ptr_array_index (secrets, i);
 
-          if (contains (data, len, needle))
+          if (dc_test_contains_bytes (data, len, needle, strlen (needle)))
             g_string_append_printf (found, "“%s” in %s\n", needle, name);
         }
     }
@@ -341,12 +282,8 @@ static gboolean
 file_has (const Ctx *ctx, const char *suffix, const char *needle)
 {
   g_autofree char *path = g_strconcat (ctx->store, "/", DC_STORE_DB_NAME, suffix, NULL);
-  g_autofree char *data = NULL;
-  gsize len = 0;
 
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return FALSE;
-  return contains (data, len, needle);
+  return dc_test_file_contains (path, needle);
 }
 
 static void
@@ -372,22 +309,14 @@ make_store (Ctx *ctx)
   g_autoptr(GError) error = NULL;
   g_autoptr(DcStore) store = NULL;
   g_autoptr(DcActor) boss = NULL;
-  char *code = NULL;
   DcStoreSetup setup = { .name = "Plaintext test store", .operator_name = "Test Operator KK",
                          .prefecture = "tokyo", .manager = "boss" };
 
   ctx->store = g_build_filename (ctx->root, "store", NULL);
-  store = dc_store_create (ctx->store, &setup, PASSPHRASE, MANAGER_PIN, &code, &error);
-  g_assert_no_error (error);
-  dc_secret_free (code);
+  store = dc_test_store_create (ctx->store, &setup, PASSPHRASE, MANAGER_PIN, NULL);
   boss = dc_store_sign_in_passphrase (store, "boss", PASSPHRASE, &error);
   g_assert_no_error (error);
-  for (int i = 1; i <= N_TERMINALS; i++)
-    {
-      g_autofree char *label = g_strdup_printf ("PC-%02d", i);
-      g_assert_true (dc_store_add_terminal (store, boss, label, NULL, FALSE, NULL, &error));
-      g_assert_no_error (error);
-    }
+  dc_test_add_terminals (store, boss, N_TERMINALS, FALSE);
   g_assert_true (dc_store_add_staff (store, boss, "clerk", "counter", CLERK_PIN, NULL, NULL, &error));
   g_assert_no_error (error);
 }
@@ -575,43 +504,13 @@ test_no_plaintext (gconstpointer data)
 
 /* ---- set-up ---- */
 
-static char *
-iso (const GDate *date)
-{
-  char buf[16];
-
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
-  return g_strdup (buf);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Tokyo");
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
   Ctx ctx = { 0 };
   GDate d;
-  int y, m, day, rc;
+  int rc;
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
@@ -619,19 +518,17 @@ main (int argc, char **argv)
   g_assert_nonnull (ctx.ctl);
   ctx.root = g_dir_make_tmp ("daicho-test-plaintext-XXXXXX", &error);
   g_assert_no_error (error);
-  g_date_time_get_ymd (now, &y, &m, &day);
-  g_date_clear (&d, 1);
-  g_date_set_dmy (&d, (GDateDay) day, (GDateMonth) m, (GDateYear) y);
+  dc_test_tokyo_today (&d);
   g_date_subtract_months (&d, 1);
-  ctx.past_1_month = iso (&d);
+  ctx.past_1_month = dc_test_iso_date (&d);
   g_date_add_months (&d, 1);
   g_date_add_years (&d, 3);
-  ctx.in_3_years = iso (&d);
+  ctx.in_3_years = dc_test_iso_date (&d);
 
   g_test_add_data_func ("/plaintext/none-on-disk-before-and-after-checkpoint", &ctx, test_no_plaintext);
 
   rc = g_test_run ();
-  remove_tree (ctx.root);
+  dc_test_remove_tree (ctx.root);
   g_free (ctx.root);
   g_free (ctx.store);
   g_free (ctx.ctl);

@@ -3,6 +3,7 @@
 #include "dc-checkin.h"
 #include "dc-db.h"
 #include "dc-store.h"
+#include "dc-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -18,94 +19,11 @@
 /* One store made at the first test that needs it (Argon2 is slow), copied for each case.
  * The actors stay valid for every copy: same master key, same staff ids. */
 typedef struct {
-  char    *root;
-  char    *dir;
-  char    *recovery;
-  DcActor *manager;   /* Hana, passphrase */
-  DcActor *counter;   /* Ken, PIN */
-  guint    copies;
+  DcTestTemplate base;       /* manager: Hana; counter: Ken */
+  char          *recovery;
 } Template;
 
 /* ---- helpers ---- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
-copy_dir (const char *from, const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *src = g_build_filename (from, name, NULL);
-      g_autofree char *dst = g_build_filename (to, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-      g_autoptr(GError) error = NULL;
-
-      g_file_get_contents (src, &contents, &len, &error);
-      g_assert_no_error (error);
-      g_file_set_contents_full (dst, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-      g_assert_no_error (error);
-    }
-}
-
-/* Names and checksums of every file in @dir: equal strings mean untouched. */
-static char *
-dir_fingerprint (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  if (dir == NULL)
-    return g_strdup ("(none)");
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_autofree char *contents = NULL;
-      g_autofree char *sum = NULL;
-      gsize len = 0;
-
-      g_assert_true (g_file_get_contents (file, &contents, &len, NULL));
-      sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-      g_ptr_array_add (lines, g_strdup_printf ("%s %s", name, sum));
-    }
-  g_ptr_array_sort (lines, (GCompareFunc) g_strcmp0);
-  g_ptr_array_add (lines, NULL);
-  return g_strjoinv ("\n", (char **) lines->pdata);
-}
-
-static gboolean
-contains_bytes (const char *hay, gsize hay_len, const char *needle, gsize needle_len)
-{
-  for (gsize i = 0; needle_len > 0 && i + needle_len <= hay_len; i++)
-    if (memcmp (hay + i, needle, needle_len) == 0)
-      return TRUE;
-  return FALSE;
-}
 
 static gboolean
 dir_is_empty_or_absent (const char *path)
@@ -152,20 +70,6 @@ total_rows (DcStore *store)
 }
 
 static void
-assert_intact (DcStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DcVerifyReport) report = dc_audit_verify (store, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (report);
-  for (guint i = 0; i < report->problems->len; i++)
-    g_test_message ("verify: %s", (const char *) g_ptr_array_index (report->problems, i));
-  g_assert_cmpuint (report->problems->len, ==, 0);
-  g_assert_cmpint (report->entries, >, 0);
-}
-
-static void
 setup_fill (DcStoreSetup *setup, const char *name)
 {
   memset (setup, 0, sizeof *setup);
@@ -184,74 +88,48 @@ template_ensure (Template *t)
   DcStoreSetup setup;
   char *code = NULL;
 
-  if (t->dir != NULL)
+  if (!dc_test_template_start (&t->base, "store"))
     return;
-  t->root = g_dir_make_tmp ("dc-test-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  t->dir = g_build_filename (t->root, "template", NULL);
   setup_fill (&setup, "テスト店");
-  store = dc_store_create (t->dir, &setup, PASSPHRASE, PIN, &code, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (code);
+  store = dc_test_store_create (t->base.dir, &setup, PASSPHRASE, PIN, &code);
   t->recovery = g_strdup (code);
   dc_secret_free (code);
 
-  t->manager = dc_store_sign_in_passphrase (store, "Hana", PASSPHRASE, &error);
+  t->base.manager = dc_store_sign_in_passphrase (store, "Hana", PASSPHRASE, &error);
   g_assert_no_error (error);
-  g_assert_true (dc_store_add_staff (store, t->manager, "Ken", "counter", COUNTER_PIN, NULL, NULL, &error));
-  g_assert_true (dc_store_add_staff (store, t->manager, "Aki", "auditor", AUDITOR_PIN, AUDITOR_PASS, NULL, &error));
-  g_assert_true (dc_store_add_terminal (store, t->manager, "PC-1", "A1", FALSE, NULL, &error));
-  g_assert_true (dc_store_add_terminal (store, t->manager, "PC-2", "A2", TRUE, NULL, &error));
+  g_assert_true (dc_store_add_staff (store, t->base.manager, "Ken", "counter", COUNTER_PIN, NULL, NULL, &error));
+  g_assert_true (dc_store_add_staff (store, t->base.manager, "Aki", "auditor", AUDITOR_PIN, AUDITOR_PASS, NULL,
+                                     &error));
+  g_assert_true (dc_store_add_terminal (store, t->base.manager, "PC-1", "A1", FALSE, NULL, &error));
+  g_assert_true (dc_store_add_terminal (store, t->base.manager, "PC-2", "A2", TRUE, NULL, &error));
   g_assert_no_error (error);
-  t->counter = dc_store_sign_in_pin (store, "Ken", COUNTER_PIN, &error);
+  t->base.counter = dc_store_sign_in_pin (store, "Ken", COUNTER_PIN, &error);
   g_assert_no_error (error);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
 template_clear (Template *t)
 {
-  if (t->root != NULL)
-    remove_tree (t->root);
-  g_free (t->root);
-  g_free (t->dir);
+  dc_test_template_clear (&t->base);
   g_free (t->recovery);
-  g_clear_pointer (&t->manager, dc_actor_free);
-  g_clear_pointer (&t->counter, dc_actor_free);
 }
 
+/* A fresh copy of the template, closed: its folder. */
 static char *
-fresh_dir (Template *t)
+fresh_copy (Template *t)
 {
   template_ensure (t);
-  return g_strdup_printf ("%s/copy-%u", t->root, ++t->copies);
+  return dc_test_template_copy (&t->base);
 }
 
 /* A fresh copy of the template, open. */
 static DcStore *
 fresh_store (Template *t)
 {
-  g_autofree char *dir = fresh_dir (t);
-  g_autoptr(GError) error = NULL;
-  DcStore *store;
+  g_autofree char *dir = fresh_copy (t);
 
-  copy_dir (t->dir, dir);
-  store = dc_store_open (dir, &error);
-  g_assert_no_error (error);
-  return store;
-}
-
-static void
-identity_fill (DcIdentity *id)
-{
-  dc_identity_init (id);
-  id->doc_type = "drivers_license";
-  id->doc_number = "301234567890";
-  g_date_set_dmy (&id->doc_expiry, 31, 12, 2099);
-  id->name = "山田 太郎";
-  id->kana = "ヤマダ タロウ";
-  g_date_set_dmy (&id->dob, 1, 4, 1990);
-  id->address = "東京都新宿区西新宿2-8-1";
+  return dc_test_store_open (dir);
 }
 
 /* ---- create and open ---- */
@@ -262,15 +140,15 @@ test_create_open (gconstpointer data)
   Template *t = (Template *) data;
   g_autoptr(DcStore) store = fresh_store (t);
   g_autoptr(GError) error = NULL;
-  g_autofree char *db = g_build_filename (t->dir, DC_STORE_DB_NAME, NULL);
-  g_autofree char *empty = g_build_filename (t->root, "empty", NULL);
+  g_autofree char *db = g_build_filename (t->base.dir, DC_STORE_DB_NAME, NULL);
+  g_autofree char *empty = g_build_filename (t->base.root, "empty", NULL);
   g_autofree char *empty_db = g_build_filename (empty, DC_STORE_DB_NAME, NULL);
   DcStore *none;
   struct stat st;
   static const guint8 zero[32];
 
   /* the template was made by dc_store_create: private folder, private file */
-  g_assert_cmpint (g_stat (t->dir, &st), ==, 0);
+  g_assert_cmpint (g_stat (t->base.dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0700);
   g_assert_cmpint (g_stat (db, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
@@ -292,9 +170,9 @@ test_create_open (gconstpointer data)
     gsize len = 0;
 
     g_assert_true (g_file_get_contents (db, &contents, &len, NULL));
-    g_assert_false (contains_bytes (contents, len, t->recovery, strlen (t->recovery)));
+    g_assert_false (dc_test_contains_bytes (contents, len, t->recovery, strlen (t->recovery)));
   }
-  assert_intact (store);
+  dc_test_assert_intact (store);
 
   /* opening where there is no store creates nothing */
   g_assert_cmpint (g_mkdir (empty, 0700), ==, 0);
@@ -310,7 +188,7 @@ static void
 test_create_exists (gconstpointer data)
 {
   Template *t = (Template *) data;
-  g_autofree char *dir = fresh_dir (t);
+  g_autofree char *dir = fresh_copy (t);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
@@ -319,21 +197,20 @@ test_create_exists (gconstpointer data)
   DcStore *store;
   char *code = NULL;
 
-  copy_dir (t->dir, dir);
-  before = dir_fingerprint (dir);
+  before = dc_test_dir_fingerprint (dir);
   setup_fill (&setup, "Another");
   store = dc_store_create (dir, &setup, "another passphrase", "9999", &code, &error);
   g_assert_null (store);
   g_assert_null (code);
   g_assert_error (error, DC_ERROR, DC_ERROR_EXISTS);
-  after = dir_fingerprint (dir);
+  after = dc_test_dir_fingerprint (dir);
   g_assert_cmpstr (before, ==, after);
 
   g_clear_error (&error);
   again = dc_store_open (dir, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dc_store_name (again), ==, "テスト店");
-  assert_intact (again);
+  dc_test_assert_intact (again);
 }
 
 typedef struct {
@@ -372,7 +249,7 @@ test_create_bad_setup (gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (bad_setups); i++)
     {
       const BadSetup *b = &bad_setups[i];
-      g_autofree char *dir = g_strdup_printf ("%s/bad-%s", t->root, b->name);
+      g_autofree char *dir = g_strdup_printf ("%s/bad-%s", t->base.root, b->name);
       g_autoptr(GError) error = NULL;
       DcStoreSetup setup = {
         .name = b->store_name,
@@ -414,7 +291,7 @@ test_sign_in_passphrase (gconstpointer data)
   g_assert_nonnull (actor);
   g_assert_cmpstr (dc_actor_name (actor), ==, "Hana");
   g_assert_cmpstr (dc_actor_role (actor), ==, "manager");
-  g_assert_cmpint (dc_actor_staff_id (actor), ==, dc_actor_staff_id (t->manager));
+  g_assert_cmpint (dc_actor_staff_id (actor), ==, dc_actor_staff_id (t->base.manager));
   g_assert_true (dc_actor_is_manager (actor));
   g_assert_true (dc_actor_can_read_identity (actor));
   /* a passphrase sign-in is in the chain and signs its head */
@@ -434,7 +311,7 @@ test_sign_in_passphrase (gconstpointer data)
   wrong = dc_store_sign_in_passphrase (store, "", PASSPHRASE, &error);
   g_assert_null (wrong);
   g_assert_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -474,7 +351,7 @@ test_sign_in_recovery (gconstpointer data)
   refused = dc_store_sign_in_recovery (store, "Aki", t->recovery, &error);
   g_assert_null (refused);
   g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -498,7 +375,7 @@ test_sign_in_pin (gconstpointer data)
   g_assert_cmpstr (dc_actor_role (hana), ==, "manager");
   g_assert_false (dc_actor_is_manager (hana));
   g_assert_false (dc_actor_can_read_identity (hana));
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -518,7 +395,7 @@ test_pin_lockout (gconstpointer data)
       else
         g_assert_error (error, DC_ERROR, DC_ERROR_LOCKED);
       g_clear_error (&error);
-      assert_intact (store);
+      dc_test_assert_intact (store);
     }
   /* now even the right PIN is refused */
   actor = dc_store_sign_in_pin (store, "Ken", COUNTER_PIN, &error);
@@ -543,13 +420,13 @@ test_pin_lockout (gconstpointer data)
   g_clear_error (&error);
 
   /* a counter cannot unlock, a manager can */
-  g_assert_false (dc_store_unlock_staff (store, t->counter, "Ken", &error));
+  g_assert_false (dc_store_unlock_staff (store, t->base.counter, "Ken", &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
   g_clear_error (&error);
-  g_assert_false (dc_store_unlock_staff (store, t->manager, "Nobody", &error));
+  g_assert_false (dc_store_unlock_staff (store, t->base.manager, "Nobody", &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (dc_store_unlock_staff (store, t->manager, "Ken", &error));
+  g_assert_true (dc_store_unlock_staff (store, t->base.manager, "Ken", &error));
   g_assert_no_error (error);
   g_assert_cmpint (audit_actions (store, "staff-unlock"), ==, 1);
   actor = dc_store_sign_in_pin (store, "Ken", COUNTER_PIN, &error);
@@ -557,7 +434,7 @@ test_pin_lockout (gconstpointer data)
   g_assert_nonnull (actor);
   dc_actor_free (actor);
   g_assert_cmpint (plain_count (store, "SELECT failed_pins FROM staff WHERE name = ?", "Ken"), ==, 0);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -590,7 +467,7 @@ test_pin_reset_on_success (gconstpointer data)
   actor = dc_store_sign_in_pin (store, "Hana", PIN, &error);
   g_assert_no_error (error);
   dc_actor_free (actor);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 /* GLib convention: a NULL GError ** is allowed. A wrong PIN or passphrase must still be
@@ -611,8 +488,7 @@ test_wrong_secret_null_error (gconstpointer data)
       g_assert_null (dc_store_sign_in_passphrase (child, "Hana", "not the passphrase", NULL));
       return;
     }
-  dir = fresh_dir (t);
-  copy_dir (t->dir, dir);
+  dir = fresh_copy (t);
   g_setenv ("DC_TEST_STORE_DIR", dir, TRUE);
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
   g_unsetenv ("DC_TEST_STORE_DIR");
@@ -653,12 +529,12 @@ test_counter_cannot_manage (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(DcActor) hana_pin = NULL;
 
-  assert_cannot_manage (store, t->counter);
+  assert_cannot_manage (store, t->base.counter);
   assert_cannot_manage (store, NULL);
   hana_pin = dc_store_sign_in_pin (store, "Hana", PIN, &error);
   g_assert_no_error (error);
   assert_cannot_manage (store, hana_pin);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -676,7 +552,7 @@ test_counter_no_passphrase (gconstpointer data)
   actor = dc_store_sign_in_passphrase (store, "Ken", PASSPHRASE, &error);
   g_assert_null (actor);
   g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -699,7 +575,7 @@ test_auditor (gconstpointer data)
   g_assert_false (dc_actor_is_manager (aki));
   assert_cannot_manage (store, aki);
 
-  identity_fill (&request.identity);
+  dc_test_identity_fill (&request.identity, 2099);
   rows = total_rows (store);
   g_assert_false (dc_checkin (store, aki, &request, &refused, &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
@@ -707,7 +583,7 @@ test_auditor (gconstpointer data)
   g_assert_cmpint (total_rows (store), ==, rows);
 
   /* the counter checks in; the auditor may read it, not check it out */
-  g_assert_true (dc_checkin (store, t->counter, &request, &result, &error));
+  g_assert_true (dc_checkin (store, t->base.counter, &request, &result, &error));
   g_assert_no_error (error);
   g_assert_false (dc_checkout (store, aki, "PC-1", 0, DC_EXIT_STAFF, &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
@@ -724,7 +600,7 @@ test_auditor (gconstpointer data)
   g_assert_cmpstr (record->identity.name, ==, "山田 太郎");
   g_assert_cmpint (audit_actions (store, "read"), ==, 1);
   dc_checkin_result_clear (&result);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 /* ---- staff and terminals ---- */
@@ -796,7 +672,7 @@ test_names (gconstpointer data)
       gboolean ok;
 
       g_test_message ("staff case %zu", i);
-      ok = dc_store_add_staff (store, t->manager, c->name, c->role, c->pin, c->passphrase, &id, &error);
+      ok = dc_store_add_staff (store, t->base.manager, c->name, c->role, c->pin, c->passphrase, &id, &error);
       if (c->code == ACCEPTED)
         {
           g_assert_no_error (error);
@@ -820,7 +696,7 @@ test_names (gconstpointer data)
       gboolean ok;
 
       g_test_message ("terminal case %zu", i);
-      ok = dc_store_add_terminal (store, t->manager, c->label, c->booth, FALSE, &id, &error);
+      ok = dc_store_add_terminal (store, t->base.manager, c->label, c->booth, FALSE, &id, &error);
       if (c->code == ACCEPTED)
         {
           g_assert_no_error (error);
@@ -834,7 +710,7 @@ test_names (gconstpointer data)
           g_assert_cmpint (total_rows (store), ==, rows);
         }
     }
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 static void
@@ -845,16 +721,16 @@ test_set_passphrase (gconstpointer data)
   g_autoptr(GError) error = NULL;
   DcActor *actor;
 
-  g_assert_false (dc_store_set_passphrase (store, t->manager, "Ken", "counter passphrase", &error));
+  g_assert_false (dc_store_set_passphrase (store, t->base.manager, "Ken", "counter passphrase", &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (dc_store_set_passphrase (store, t->manager, "Aki", "short", &error));
+  g_assert_false (dc_store_set_passphrase (store, t->base.manager, "Aki", "short", &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_WEAK_SECRET);
   g_clear_error (&error);
 
-  g_assert_true (dc_store_set_passphrase (store, t->manager, "Aki", "a brand new passphrase", &error));
+  g_assert_true (dc_store_set_passphrase (store, t->base.manager, "Aki", "a brand new passphrase", &error));
   g_assert_no_error (error);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 
   actor = dc_store_sign_in_passphrase (store, "Aki", AUDITOR_PASS, &error);
   g_assert_null (actor);
@@ -867,7 +743,7 @@ test_set_passphrase (gconstpointer data)
   /* the old slot is gone from the file, not merely shadowed */
   g_assert_cmpint (plain_count (store, "SELECT count(*) FROM keyslots k JOIN staff s ON s.id = k.staff_id"
                                       " WHERE s.name = ? AND k.kind = 'passphrase'", "Aki"), ==, 1);
-  assert_intact (store);
+  dc_test_assert_intact (store);
 }
 
 int

@@ -2,13 +2,12 @@
 #include "dc-checkin.h"
 #include "dc-date.h"
 #include "dc-store.h"
+#include "dc-test-util.h"
 
 #include <gio/gio.h>
-#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PASSPHRASE  "correct horse battery staple"
 #define MANAGER_PIN "1357"
@@ -22,99 +21,11 @@ typedef struct {
   guint serial;
 } Ctx;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-  setsid ();   /* no terminal to prompt on */
-}
-
-static void
-give_secret (GSubprocessLauncher *launcher, const char *secret, int target_fd)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  int fds[2];
-
-  if (secret == NULL)
-    return;
-  g_unix_open_pipe (fds, FD_CLOEXEC, &error);
-  g_assert_no_error (error);
-  line = g_strconcat (secret, "\n", NULL);
-  g_assert_cmpint (write (fds[1], line, strlen (line)), ==, (gssize) strlen (line));
-  close (fds[1]);
-  g_subprocess_launcher_take_fd (launcher, fds[0], target_fd);
-}
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
-
-  return g_strndup (data != NULL ? data : "", len);
-}
-
-static void
-run_argv (const char *const *argv, const char *fd3, Run *run)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) in = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "DAICHO_STORE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  give_secret (launcher, fd3, 3);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate (proc, in, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-}
-
-/* The attacker's tool: sqlite3 DB SQL. */
-static void
-sqlite_run (const Ctx *ctx, const char *dir, const char *sql, Run *run)
-{
-  g_autofree char *db = g_build_filename (dir, DC_STORE_DB_NAME, NULL);
-  const char *argv[] = { ctx->sqlite3, db, sql, NULL };
-
-  run_argv (argv, NULL, run);
-}
-
+/* The attacker's tool: sqlite3 DB SQL, its output trimmed. */
 static char *
 sqlite (const Ctx *ctx, const char *dir, const char *sql)
 {
-  Run run = { 0 };
-  char *out;
-
-  sqlite_run (ctx, dir, sql, &run);
-  if (run.status != 0)
-    g_test_message ("sqlite3: %s", run.err);
-  g_assert_cmpint (run.status, ==, 0);
-  out = g_strstrip (g_steal_pointer (&run.out));
-  run_clear (&run);
-  return out;
+  return g_strstrip (dc_test_sqlite3 (ctx->sqlite3, dir, sql));
 }
 
 static gint64
@@ -126,11 +37,11 @@ sqlite_int (const Ctx *ctx, const char *dir, const char *sql)
 }
 
 static void
-verify (const Ctx *ctx, const char *dir, Run *run)
+verify (const Ctx *ctx, const char *dir, DcTestRun *run)
 {
   const char *argv[] = { ctx->ctl, "verify", "--store", dir, NULL };
 
-  run_argv (argv, NULL, run);
+  dc_test_run (argv, NULL, NULL, NULL, NULL, run);
   g_test_message ("verify: exit %d\n%s%s", run->status, run->out, run->err);
 }
 
@@ -169,20 +80,13 @@ build_template (Ctx *ctx)
   g_autoptr(DcActor) boss = NULL;
   g_autoptr(DcActor) clerk = NULL;
   g_autoptr(DcIdentityRecord) record = NULL;
-  char *code = NULL;
   DcStoreSetup setup = { .name = "Tamper test store", .operator_name = "Test Operator KK",
                          .prefecture = "tokyo", .manager = "boss" };
 
-  store = dc_store_create (ctx->template, &setup, PASSPHRASE, MANAGER_PIN, &code, &error);
-  g_assert_no_error (error);
-  dc_secret_free (code);
+  store = dc_test_store_create (ctx->template, &setup, PASSPHRASE, MANAGER_PIN, NULL);
   boss = dc_store_sign_in_passphrase (store, "boss", PASSPHRASE, &error);
   g_assert_no_error (error);
-  for (int i = 1; i <= 4; i++)
-    {
-      g_autofree char *label = g_strdup_printf ("PC-%02d", i);
-      g_assert_true (dc_store_add_terminal (store, boss, label, NULL, FALSE, NULL, &error));
-    }
+  dc_test_add_terminals (store, boss, 4, FALSE);
   g_assert_true (dc_store_add_staff (store, boss, "clerk", "counter", CLERK_PIN, NULL, NULL, &error));
   clerk = dc_store_sign_in_pin (store, "clerk", CLERK_PIN, &error);
   g_assert_no_error (error);
@@ -199,19 +103,6 @@ build_template (Ctx *ctx)
   g_assert_no_error (error);
   g_assert_cmpstr (record->identity.name, ==, "鈴木 一郎");
   check_in (store, clerk, "PC-01", "田中 翔太", "タナカ ショウタ", 1995);
-}
-
-static void
-copy_file (const char *from, const char *to)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (from, &data, &len, &error);
-  g_assert_no_error (error);
-  g_file_set_contents_full (to, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
 }
 
 static char *
@@ -231,7 +122,7 @@ store_copy (Ctx *ctx)
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   from = g_build_filename (ctx->template, DC_STORE_DB_NAME, NULL);
   to = g_build_filename (dir, DC_STORE_DB_NAME, NULL);
-  copy_file (from, to);
+  dc_test_copy_file (from, to);
   return dir;
 }
 
@@ -345,7 +236,7 @@ test_attack (gconstpointer data)
   g_autofree char *sql = attack_sql (ctx, dir, a);
   g_autofree char *changes = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (a->names) && a->names[i] != NULL; i++)
     g_ptr_array_add (names, expected_name (ctx, dir, a->names[i]));
@@ -370,20 +261,20 @@ test_attack (gconstpointer data)
   /* a careful attacker leaves no trigger missing; a careless one is named too */
   if (a->trigger != NULL && a->recreate)
     g_assert_null (strstr (run.out, a->trigger));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 }
 
 static void
 assert_intact (const Ctx *ctx, const char *dir)
 {
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   verify (ctx, dir, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_null (strstr (run.out, "PROBLEM"));
   g_assert_true (g_str_has_suffix (run.out, "Intact.\n"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 }
 
 static void
@@ -413,15 +304,15 @@ test_guarded (gconstpointer data)
     "DELETE FROM customers WHERE id = 1;",
     "DELETE FROM staff WHERE id = 2;",
   };
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (tries); i++)
     {
-      sqlite_run (ctx, dir, tries[i], &run);
+      dc_test_sqlite3_run (ctx->sqlite3, dir, tries[i], &run);
       g_test_message ("%s → %d %s", tries[i], run.status, run.err);
       g_assert_cmpint (run.status, !=, 0);
       g_assert_cmpstr (run.err, !=, "");
-      run_clear (&run);
+      dc_test_run_clear (&run);
     }
   assert_intact (ctx, dir);
 }
@@ -437,42 +328,23 @@ test_show_refuses_altered_identity (gconstpointer data)
                          NULL };
   const char *show_ok[] = { ctx->ctl, "show", "--store", dir, "--staff", "boss", "--passphrase-fd", "3", "--visit",
                             "2", NULL };
-  Run run = { 0 };
+  DcTestRun run = { 0 };
 
   g_free (sqlite (ctx, dir, sql));
-  run_argv (show, PASSPHRASE, &run);
+  dc_test_run (show, NULL, PASSPHRASE, NULL, NULL, &run);
   g_test_message ("show: %d %s%s", run.status, run.out, run.err);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.err, !=, "");
   g_assert_null (strstr (run.err, "(null)"));
   g_assert_null (strstr (run.err, "CRITICAL"));
   g_assert_null (strstr (run.out, "Name"));
-  run_clear (&run);
+  dc_test_run_clear (&run);
 
   /* the neighbouring record still reads */
-  run_argv (show_ok, PASSPHRASE, &run);
+  dc_test_run (show_ok, NULL, PASSPHRASE, NULL, NULL, &run);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "佐藤 花子"));
-  run_clear (&run);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
+  dc_test_run_clear (&run);
 }
 
 int
@@ -506,7 +378,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/tamper/show-refuses-altered-identity", &ctx, test_show_refuses_altered_identity);
 
   rc = g_test_run ();
-  remove_tree (ctx.root);
+  dc_test_remove_tree (ctx.root);
   g_free (ctx.root);
   g_free (ctx.template);
   g_free (ctx.ctl);

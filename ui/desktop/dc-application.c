@@ -23,10 +23,16 @@ dc_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      g_autoptr(GError) error = NULL;
+
       dir = self->demo ? dc_window_demo_dir ()
                        : self->store_dir != NULL ? g_strdup (self->store_dir) : dc_store_default_dir ();
-      store = dc_store_open (dir, NULL);
+      store = dc_store_open (dir, &error);
       window = GTK_WINDOW (dc_window_new (GTK_APPLICATION (app), dir, store));
+      if (store == NULL && self->demo)
+        dc_window_open_demo (DC_WINDOW (window));   /* never the set-up assistant in the demo folder */
+      else if (store == NULL && !g_error_matches (error, DC_DB_ERROR, DC_DB_ERROR_NOT_FOUND))
+        dc_window_show_error (DC_WINDOW (window), error->message);   /* damaged, newer, foreign: say so */
     }
   gtk_window_present (window);
 }

@@ -8,6 +8,7 @@ struct _DcSession
   DcActor *actor;
   DcActor *manager;
   gint64   manager_until;   /* monotonic µs */
+  guint    step_up_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (DcSession, dc_session, G_TYPE_OBJECT)
@@ -70,6 +71,7 @@ dc_session_class_init (DcSessionClass *klass)
 static void
 dc_session_init (DcSession *self)
 {
+  self->step_up_seconds = DC_STEP_UP_SECONDS;
 }
 
 DcSession *
@@ -143,7 +145,7 @@ dc_session_step_up (DcSession *self, const char *manager_name, const char *passp
     return FALSE;
   g_clear_pointer (&self->manager, dc_actor_free);
   self->manager = manager;
-  self->manager_until = g_get_monotonic_time () + DC_STEP_UP_SECONDS * G_USEC_PER_SEC;
+  self->manager_until = g_get_monotonic_time () + (gint64) self->step_up_seconds * G_USEC_PER_SEC;
   return TRUE;
 }
 
@@ -153,6 +155,12 @@ dc_session_get_manager (DcSession *self)
   if (self->manager != NULL && g_get_monotonic_time () > self->manager_until)
     g_clear_pointer (&self->manager, dc_actor_free);
   return self->manager;
+}
+
+void
+dc_session_set_step_up_seconds (DcSession *self, guint seconds)
+{
+  self->step_up_seconds = seconds;
 }
 
 DcBoard *

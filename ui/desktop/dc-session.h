@@ -29,6 +29,8 @@ const char *dc_session_get_staff_name (DcSession *self);      /* NULL when locke
  * after DC_STEP_UP_SECONDS or at lock. */
 gboolean    dc_session_step_up (DcSession *self, const char *manager_name, const char *passphrase, GError **error);
 DcActor    *dc_session_get_manager (DcSession *self);         /* NULL when not stepped up */
+/* How long the next step-up lasts (DC_STEP_UP_SECONDS unless a test shortens it). */
+void        dc_session_set_step_up_seconds (DcSession *self, guint seconds);
 
 /* The counter board now (no personal data). */
 DcBoard    *dc_session_read_board (DcSession *self, GError **error);

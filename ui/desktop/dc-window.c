@@ -3,11 +3,15 @@
 #include "dc-checkin-dialog.h"
 #include "dc-counter-page.h"
 #include "dc-demo.h"
+#include "dc-manager-window.h"
 #include "dc-setup-assistant.h"
 #include "dc-signin-page.h"
+#include "dc-step-up-dialog.h"
 #include "dc-welcome-page.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct _DcWindow
 {
@@ -24,6 +28,8 @@ struct _DcWindow
   gint64           last_activity;   /* monotonic µs */
   guint            idle_source;
   guint            ticks_since_checkpoint;
+  GCancellable    *demo_cancellable;   /* while the demo store is being made */
+  GtkProgressBar  *demo_bar;
 };
 
 G_DEFINE_FINAL_TYPE (DcWindow, dc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -100,6 +106,7 @@ check_idle (gpointer user_data)
 static void
 on_signed_in_changed (DcSession *session, GParamSpec *pspec, DcWindow *self)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manager", dc_session_get_signed_in (session));
   if (dc_session_get_signed_in (session))
     {
       on_activity (self);
@@ -108,18 +115,115 @@ on_signed_in_changed (DcSession *session, GParamSpec *pspec, DcWindow *self)
     }
 }
 
+/* Is @window over @self, directly or over one of its windows (the manager window's dialogs)? */
+static gboolean
+is_over (GtkWindow *window, GtkWindow *self)
+{
+  for (GtkWindow *w = gtk_window_get_transient_for (window); w != NULL; w = gtk_window_get_transient_for (w))
+    if (w == self)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_locked (DcSession *session, DcWindow *self)
 {
-  /* close every dialog: a locked counter shows no customer information */
+  /* close every dialog and the manager window: a locked counter shows no customer
+   * information. Closing a window closes its own dialogs too, so hold on to them all. */
   GList *windows = gtk_window_list_toplevels ();
 
   for (GList *l = windows; l != NULL; l = l->next)
-    if (l->data != self && gtk_window_get_transient_for (l->data) == GTK_WINDOW (self))
+    g_object_ref (l->data);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (l->data != self && is_over (l->data, GTK_WINDOW (self)))
       gtk_window_destroy (l->data);
-  g_list_free (windows);
+  g_list_free_full (windows, g_object_unref);
   dc_signin_page_reset (DC_SIGNIN_PAGE (self->signin));
   show_page (self, "signin");
+}
+
+/* ---- the manager window, behind a step-up ---- */
+
+static void
+open_manager (GtkWidget *widget, DcActor *manager)
+{
+  DcWindow *self = DC_WINDOW (widget);
+  GList *windows = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = windows; l != NULL && found == NULL; l = l->next)
+    if (DC_IS_MANAGER_WINDOW (l->data) && gtk_window_get_transient_for (l->data) == GTK_WINDOW (self))
+      found = l->data;
+  g_list_free (windows);
+  if (found == NULL)
+    found = GTK_WINDOW (dc_manager_window_new (GTK_WINDOW (self), self->session));
+  gtk_window_present (found);
+}
+
+static void
+manager_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  DcWindow *self = DC_WINDOW (widget);
+
+  /* counter staff at the counter get the passphrase dialog, never the pages */
+  if (self->session != NULL && dc_session_get_signed_in (self->session))
+    dc_step_up_then (widget, self->session, open_manager);
+}
+
+/* ---- make bench (tests/bench/bench-desktop.c): DAICHO_BENCH_STARTUP=1 prints the monotonic
+ * time of the first frame showing the sign-in page; DAICHO_BENCH_PIN_FD=N (a descriptor carrying
+ * "name:pin") then signs in and
+ * prints that of the first frame showing the counter page. ---- */
+
+static void
+bench_counter_painted (GdkFrameClock *clock, DcWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_counter_painted, self);
+  g_print ("daicho-counter %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+}
+
+static void
+bench_counter_mapped (GtkWidget *page, DcWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (page, bench_counter_mapped, self);
+  g_signal_connect (gtk_widget_get_frame_clock (page), "after-paint", G_CALLBACK (bench_counter_painted), self);
+}
+
+static gboolean
+bench_sign_in (gpointer user_data)
+{
+  DcWindow *self = user_data;
+  /* like every secret, the PIN comes from a descriptor, never from the environment */
+  g_autoptr(DcSecret) line = dc_secret_read_fd (atoi (g_getenv ("DAICHO_BENCH_PIN_FD")), NULL);
+  char *colon = line != NULL ? strchr (line, ':') : NULL;
+
+  g_print ("daicho-signin %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  g_signal_connect (self->counter, "map", G_CALLBACK (bench_counter_mapped), self);
+  if (colon != NULL)
+    *colon = '\0';
+  if (colon == NULL || !dc_session_sign_in (self->session, line, colon + 1, NULL))
+    g_printerr ("daicho: DAICHO_BENCH_PIN_FD: the sign-in failed\n");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_signin_painted (GdkFrameClock *clock, DcWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_signin_painted, self);
+  g_print ("daicho-ready %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  /* a pause, so that the bench reads the memory of the sign-in page alone */
+  if (g_getenv ("DAICHO_BENCH_PIN_FD") != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 300, bench_sign_in, g_object_ref (self), g_object_unref);
+}
+
+static void
+bench_signin_mapped (GtkWidget *page, DcWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (page, bench_signin_mapped, self);
+  g_signal_connect (gtk_widget_get_frame_clock (page), "after-paint", G_CALLBACK (bench_signin_painted), self);
 }
 
 void
@@ -134,9 +238,12 @@ dc_window_open_store (DcWindow *self, DcStore *store)
     gtk_stack_remove (self->stack, self->counter);
 
   self->session = dc_session_new (store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manager", FALSE);
   g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_signed_in_changed), self, 0);
   g_signal_connect_object (self->session, "locked", G_CALLBACK (on_locked), self, 0);
   self->signin = dc_signin_page_new (self->session);
+  if (g_getenv ("DAICHO_BENCH_STARTUP") != NULL)
+    g_signal_connect (self->signin, "map", G_CALLBACK (bench_signin_mapped), self);
   self->counter = dc_counter_page_new (self->session);
   gtk_stack_add_named (self->stack, self->signin, "signin");
   gtk_stack_add_named (self->stack, self->counter, "counter");
@@ -187,25 +294,155 @@ on_setup_requested (DcWelcomePage *welcome, DcWindow *self)
   show_page (self, "setup");
 }
 
+/* ---- the demo store, made in a worker thread ---- */
+
+typedef struct {
+  DcWindow *window;
+  guint     day;
+  guint     days;
+} DemoProgress;
+
+static void
+demo_progress_free (gpointer data)
+{
+  DemoProgress *p = data;
+
+  g_object_unref (p->window);
+  g_free (p);
+}
+
+static gboolean
+show_demo_progress (gpointer data)
+{
+  DemoProgress *p = data;
+  g_autofree char *text = NULL;
+
+  if (p->window->demo_bar == NULL)
+    return G_SOURCE_REMOVE;
+  /* Translators: progress while the demo store is made: simulated day 12 of 30. */
+  text = g_strdup_printf (_("Day %u of %u"), p->day, p->days);
+  gtk_progress_bar_set_fraction (p->window->demo_bar, p->days > 0 ? (double) p->day / p->days : 0);
+  gtk_progress_bar_set_text (p->window->demo_bar, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called in the worker: the bar moves in the main thread. */
+static void
+on_demo_progress (guint day, guint days, gpointer user_data)
+{
+  DemoProgress *p = g_new0 (DemoProgress, 1);
+
+  p->window = g_object_ref (user_data);
+  p->day = day;
+  p->days = days;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_demo_progress, p, demo_progress_free);
+}
+
+static void
+make_demo (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  DcDemoOptions options = {
+    .days = 30, .visits_per_day = 300, .seed = 1,
+    .progress = on_demo_progress, .progress_data = source,
+  };
+  GError *error = NULL;
+  DcStore *store = dc_demo_create (task_data, &options, NULL, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, (GDestroyNotify) dc_store_free);
+}
+
+static void
+on_demo_made (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DcWindow *self = DC_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  DcStore *store = g_task_propagate_pointer (G_TASK (result), &error);
+  GtkWidget *page;
+
+  /* cancelled: the window went away meanwhile (a store made anyway is freed by the task) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->demo_cancellable);
+  self->demo_bar = NULL;
+  page = gtk_stack_get_child_by_name (self->stack, "welcome");
+  if (page != NULL)
+    gtk_widget_set_sensitive (page, TRUE);
+  if (store == NULL)
+    {
+      show_page (self, "welcome");
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+    }
+  else
+    dc_window_open_store (self, store);
+  page = gtk_stack_get_child_by_name (self->stack, "demo");
+  if (page != NULL)
+    gtk_stack_remove (self->stack, page);
+}
+
+static GtkWidget *
+demo_page (DcWindow *self)
+{
+  GtkWidget *status = adw_status_page_new ();
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "document-new-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Creating the Demo Store"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("A month of visits by made-up customers is being simulated. This takes a moment."));
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("Starting…"));
+  gtk_widget_set_size_request (bar, 420, -1);
+  gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Progress of the demo store"), -1);
+  adw_status_page_set_child (ADW_STATUS_PAGE (status), bar);
+  self->demo_bar = GTK_PROGRESS_BAR (bar);
+  return status;
+}
+
 static void
 on_demo_requested (DcWelcomePage *welcome, DcWindow *self)
 {
   g_autofree char *dir = dc_window_demo_dir ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
   DcStore *store;
 
+  if (self->demo_cancellable != NULL)
+    return;
   store = dc_store_open (dir, NULL);
-  if (store == NULL)
+  if (store != NULL)
     {
-      DcDemoOptions options = { .days = 30, .visits_per_day = 300, .seed = 1 };
-      store = dc_demo_create (dir, &options, NULL, &error);
-    }
-  if (store == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      dc_window_open_store (self, store);
       return;
     }
-  dc_window_open_store (self, store);
+  /* a month of history takes a while: the window stays responsive and shows how far it is */
+  gtk_widget_set_sensitive (GTK_WIDGET (welcome), FALSE);
+  gtk_stack_add_named (self->stack, demo_page (self), "demo");
+  show_page (self, "demo");
+  self->demo_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->demo_cancellable, on_demo_made, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&dir), g_free);
+  g_task_run_in_thread (task, make_demo);
+}
+
+void
+dc_window_open_demo (DcWindow *self)
+{
+  GtkWidget *welcome = gtk_stack_get_child_by_name (self->stack, "welcome");
+
+  on_demo_requested (DC_WELCOME_PAGE (welcome), self);
+}
+
+void
+dc_window_show_error (DcWindow *self, const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 0);   /* stays until dismissed: it explains why no store opened */
+  adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
 static void
@@ -223,6 +460,10 @@ dc_window_dispose (GObject *object)
   DcWindow *self = DC_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->demo_cancellable != NULL)
+    g_cancellable_cancel (self->demo_cancellable);
+  g_clear_object (&self->demo_cancellable);
+  self->demo_bar = NULL;
   g_clear_object (&self->session);
   G_OBJECT_CLASS (dc_window_parent_class)->dispose (object);
 }
@@ -251,6 +492,8 @@ dc_window_class_init (DcWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_install_action (widget_class, "win.manager", NULL, manager_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.manager", NULL);
 }
 
 static void
@@ -261,6 +504,7 @@ dc_window_init (DcWindow *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manager", FALSE);
 
   /* any input anywhere counts as activity: capture phase sees it before the widgets */
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);

@@ -20,6 +20,10 @@ const char *dc_window_get_page (DcWindow *self);
 void        dc_window_set_idle_seconds (DcWindow *self, guint seconds);
 /* Open @store (ownership passes) and go to sign-in. */
 void        dc_window_open_store (DcWindow *self, DcStore *store);
+/* Open the demo store, creating it (in the background, with progress) if absent. */
+void        dc_window_open_demo (DcWindow *self);
+/* A message that stays until dismissed, e.g. why the store could not be opened. */
+void        dc_window_show_error (DcWindow *self, const char *message);
 /* The demo store under the user's data folder, created with synthetic history if absent. */
 char       *dc_window_demo_dir (void);
 
