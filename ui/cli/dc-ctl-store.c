@@ -4,6 +4,7 @@
 #include "dc-checkin.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
+#include "dc-records.h"
 
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
@@ -93,32 +94,6 @@ out:
 
 /* ---- staff ---- */
 
-static const char *
-role_label (const char *role)
-{
-  if (g_strcmp0 (role, "manager") == 0)
-    return _("manager");
-  if (g_strcmp0 (role, "auditor") == 0)
-    return _("auditor");
-  return _("counter staff");
-}
-
-static const char *
-exit_reason_label (const char *code)
-{
-  static const struct { const char *code, *label; } labels[] = {
-    { "staff", N_("checked out at the counter") },
-    { "customer", N_("left by themselves") },
-    { "curfew", N_("sent home at the curfew") },
-    { "auto", N_("closed automatically") },
-    { "recovered", N_("closed after a crash") },
-  };
-
-  for (gsize i = 0; code != NULL && i < G_N_ELEMENTS (labels); i++)
-    if (g_str_equal (code, labels[i].code))
-      return _(labels[i].label);
-  return code;
-}
 
 static int
 staff_add (int argc, char **argv)
@@ -171,7 +146,7 @@ staff_add (int argc, char **argv)
       rc = dc_ctl_fail (error);
       goto out;
     }
-  g_print (_("Added %s (%s).\n"), name, role_label (role));
+  g_print (_("Added %s (%s).\n"), name, dc_records_role_label (role));
   rc = 0;
 out:
   dc_ctl_common_clear (&common);
@@ -198,7 +173,7 @@ staff_list (int argc, char **argv)
   for (guint i = 0; i < rows->len; i++)
     {
       DcStaffRow *r = &g_array_index (rows, DcStaffRow, i);
-      g_print ("%s\t%s\t%s\n", r->name, role_label (r->role),
+      g_print ("%s\t%s\t%s\n", r->name, dc_records_role_label (r->role),
                !r->active ? _("inactive") : r->locked_at != 0 ? _("locked") : _("active"));
     }
   return 0;
@@ -558,7 +533,7 @@ dc_ctl_show (int argc, char **argv)
   print_field (_("Member number"), member);
   print_field (_("Entered"), entered);
   print_field (_("Left"), exited != NULL ? exited : _("still in"));
-  print_field (_("Exit reason"), exit_reason_label (visit.exit_reason));
+  print_field (_("Exit reason"), dc_records_exit_label (visit.exit_reason));
   print_field (_("Minor"), visit.minor ? _("yes") : _("no"));
   {
     const DcIdentity *id = &record->identity;
