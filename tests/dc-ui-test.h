@@ -22,6 +22,9 @@ void      dc_ui_test_init (int *argc, char ***argv);
 DcStore  *dc_ui_test_store (guint n_terminals, gint64 *clock);
 gint64    dc_ui_test_tokyo (int year, int month, int day, int hour, int minute);
 
+/* Remove a temporary directory and everything in it (no links followed). */
+void      dc_ui_test_remove_tree (const char *path);
+
 /* Run the main loop for @ms milliseconds (lets timeouts, idles and layout happen). */
 void      dc_ui_test_pump (guint ms);
 /* Run until @done becomes TRUE or @timeout_ms passes; returns *done. */

@@ -696,26 +696,6 @@ test_keys (gconstpointer data)
   g_assert_null (dialog);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *sub = g_build_filename (path, name, NULL);
-
-      if (g_file_test (sub, G_FILE_TEST_IS_DIR) && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (sub);
-      else
-        g_unlink (sub);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -747,6 +727,6 @@ main (int argc, char **argv)
 
   gtk_window_destroy (GTK_WINDOW (fx.window));
   dc_ui_test_pump (50);
-  remove_tree (tmp);
+  dc_ui_test_remove_tree (tmp);
   return status;
 }

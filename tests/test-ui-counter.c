@@ -33,24 +33,6 @@ typedef struct {
 } Fixture;
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 person (DcIdentity *id, const char *name, int day, int month, int year)
 {
   dc_identity_init (id);
@@ -126,7 +108,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   dc_checkin_result_clear (&f->adult);
   dc_checkin_result_clear (&f->other);
   dc_checkin_result_clear (&f->minor);
-  rm_rf (f->tmp_dir);
+  dc_ui_test_remove_tree (f->tmp_dir);
   g_free (f->tmp_dir);
 }
 
@@ -824,7 +806,7 @@ test_refresh_speed (void)
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   dc_ui_test_pump (10);
-  rm_rf (f->tmp_dir);
+  dc_ui_test_remove_tree (f->tmp_dir);
   g_free (f->tmp_dir);
 }
 

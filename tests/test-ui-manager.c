@@ -28,24 +28,6 @@ typedef struct {
 
 /* ---- helpers ---- */
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 typedef gboolean (*Cond) (gpointer data);
 
 static gboolean
@@ -190,7 +172,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   dc_ui_test_pump (20);
   g_assert_null (find_window (DC_TYPE_MANAGER_WINDOW));
   dc_checkin_result_clear (&f->taro);
-  rm_rf (f->tmp_dir);
+  dc_ui_test_remove_tree (f->tmp_dir);
   g_free (f->tmp_dir);
 }
 
@@ -727,7 +709,7 @@ test_demo_in_background (void)
   g_assert_null (dc_ui_test_find_by_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
   gtk_window_destroy (GTK_WINDOW (window));
   dc_ui_test_pump (20);
-  rm_rf (dir);
+  dc_ui_test_remove_tree (dir);
 }
 
 int
@@ -754,6 +736,6 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/ui/manager/demo-in-background", test_demo_in_background);
   status = g_test_run ();
-  rm_rf (data_home);
+  dc_ui_test_remove_tree (data_home);
   return status;
 }

@@ -19,24 +19,6 @@ typedef struct {
 } Fixture;
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_open (Fixture *f, DcStore *store)
 {
   f->tmp_dir = g_path_get_dirname (dc_store_dir (store));
@@ -69,7 +51,7 @@ fixture_teardown (Fixture *f)
   dc_ui_test_pump (10);
   g_assert_null (page);
   g_assert_null (session);
-  rm_rf (f->tmp_dir);
+  dc_ui_test_remove_tree (f->tmp_dir);
   g_free (f->tmp_dir);
 }
 
