@@ -2,6 +2,8 @@
 #include "dc-ui-test.h"
 #include "dc-window.h"
 
+#include <glib/gstdio.h>
+
 static void
 test_welcome_without_store (void)
 {
@@ -13,6 +15,7 @@ test_welcome_without_store (void)
   g_assert_cmpstr (dc_window_get_page (window), ==, "welcome");
   g_free (dc_ui_test_screenshot (GTK_WIDGET (window), "welcome"));
   gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (dir);
 }
 
 static void

@@ -1,174 +1,12 @@
-/* app/dc-audit.c — the audit chain: every change and read appends a hashed, linked entry; verify walks it. */
+/* app/dc-audit-verify.c — verify: walk the audit chain, recompute every live row's hash, check signatures. */
 #include "dc-audit.h"
+#include "dc-audit-private.h"
 #include "dc-db-records.h"
 #include "dc-schema.h"
 
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <string.h>
-
-static const guint8 zero_hash[32];
-
-static void
-put_u64 (GByteArray *out, guint64 v)
-{
-  guint8 b[8];
-
-  for (int i = 0; i < 8; i++)
-    b[i] = (guint8) (v >> (56 - 8 * i));
-  g_byte_array_append (out, b, 8);
-}
-
-static void
-put_chunk (GByteArray *out, const void *data, gsize len)
-{
-  put_u64 (out, len);
-  if (len > 0)
-    g_byte_array_append (out, data, len);
-}
-
-static void
-put_str (GByteArray *out, const char *s)
-{
-  put_chunk (out, s != NULL ? s : "", s != NULL ? strlen (s) : 0);
-}
-
-static void
-put_bytes (GByteArray *out, GBytes *bytes)
-{
-  gsize len = 0;
-  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
-
-  put_chunk (out, data, len);
-}
-
-/* The entry hash covers every column but itself; the format is pinned by a known-answer test. */
-static void
-entry_hash (const DcAuditRow *row, guint8 out[32])
-{
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
-
-  put_str (buf, "daicho-audit-v1");
-  put_u64 (buf, (guint64) row->seq);
-  put_u64 (buf, (guint64) row->at);
-  put_u64 (buf, (guint64) row->staff_id);
-  put_str (buf, row->action);
-  put_str (buf, row->subject_table);
-  put_u64 (buf, (guint64) row->subject_id);
-  put_bytes (buf, row->row_hash);
-  put_bytes (buf, row->prev_hash);
-  dc_hash256 (buf->data, buf->len, out);
-}
-
-static gboolean
-append (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, GBytes *row_hash,
-        GError **error)
-{
-  DcDb *db = dc_store_db (store);
-  guint8 prev[32], hash[32];
-  gint64 head = 0;
-  gboolean found;
-  g_autoptr(GBytes) prev_bytes = NULL;
-  g_autoptr(GBytes) hash_bytes = NULL;
-  DcAuditRow row = { 0 };
-
-  g_return_val_if_fail (dc_db_in_transaction (db), FALSE);
-
-  if (!dc_db_audit_head (db, &head, prev, &found, error))
-    return FALSE;
-  if (!found)
-    memcpy (prev, zero_hash, 32);
-  /* continue after the high-water mark, so deleted tail entries leave a visible gap */
-  if (!dc_db_audit_high_water (db, &row.seq, error))
-    return FALSE;
-  row.seq = MAX (row.seq, head) + 1;
-  row.at = dc_store_now (store);
-  row.staff_id = staff_id;
-  row.action = (char *) action;
-  row.subject_table = (char *) table;
-  row.subject_id = id;
-  row.row_hash = row_hash;
-  prev_bytes = g_bytes_new (prev, 32);
-  row.prev_hash = prev_bytes;
-  entry_hash (&row, hash);
-  hash_bytes = g_bytes_new (hash, 32);
-  row.hash = hash_bytes;
-  return dc_db_audit_insert (db, &row, error);
-}
-
-gboolean
-dc_audit_row (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, GError **error)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autoptr(GBytes) row_hash = NULL;
-  guint8 hash[32];
-  gboolean found;
-
-  if (!dc_db_row_canonical (dc_store_db (store), table, id, bytes, &found, error))
-    return FALSE;
-  if (!found)
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, "audit: %s #%" G_GINT64_FORMAT " does not exist", table, id);
-      return FALSE;
-    }
-  dc_hash256 (bytes->data, bytes->len, hash);
-  row_hash = g_bytes_new (hash, 32);
-  return append (store, staff_id, action, table, id, row_hash, error);
-}
-
-gboolean
-dc_audit_event (DcStore *store, gint64 staff_id, const char *action, GError **error)
-{
-  return append (store, staff_id, action, NULL, 0, NULL, error);
-}
-
-static void
-checkpoint_message (DcStore *store, gint64 seq, const guint8 head[32], gint64 at, GByteArray *out)
-{
-  put_str (out, "daicho-checkpoint-v1");
-  put_str (out, dc_store_uuid (store));
-  put_u64 (out, (guint64) seq);
-  put_chunk (out, head, 32);
-  put_u64 (out, (guint64) at);
-}
-
-gboolean
-dc_audit_checkpoint (DcStore *store, const DcVault *vault, GError **error)
-{
-  DcDb *db = dc_store_db (store);
-  g_autoptr(GByteArray) msg = g_byte_array_new ();
-  g_autoptr(GBytes) head_bytes = NULL;
-  g_autoptr(GBytes) sig_bytes = NULL;
-  guint8 head[32], sig[DC_SIGNATURE_BYTES];
-  DcCheckpointRow row = { 0 };
-  gboolean found;
-
-  if (!dc_db_audit_head (db, &row.seq, head, &found, error))
-    return FALSE;
-  if (!found)
-    return TRUE;
-  row.at = dc_store_now (store);
-  checkpoint_message (store, row.seq, head, row.at, msg);
-  if (!dc_vault_sign (vault, msg->data, msg->len, sig, error))
-    return FALSE;
-  head_bytes = g_bytes_new (head, 32);
-  sig_bytes = g_bytes_new (sig, sizeof sig);
-  row.head_hash = head_bytes;
-  row.signature = sig_bytes;
-  return dc_db_checkpoint_insert (db, &row, error);
-}
-
-char *
-dc_hex (const guint8 *bytes, gsize len)
-{
-  GString *s = g_string_sized_new (len * 2);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02x", bytes[i]);
-  return g_string_free (s, FALSE);
-}
-
-/* ---- verify ---- */
 
 void
 dc_verify_report_free (DcVerifyReport *report)
@@ -215,11 +53,14 @@ walk_entry (const DcAuditRow *row, gpointer user_data, GError **error)
   guint8 hash[32];
 
   st->report->entries++;
-  if (row->seq != st->expected_seq)
+  if (row->seq == st->expected_seq + 1)
+    problem (st->report,
+             g_strdup_printf (_("Audit entry %" PRId64 " is missing: it was deleted."), st->expected_seq));
+  else if (row->seq != st->expected_seq)
     problem (st->report,
              g_strdup_printf (_("Audit entries %" PRId64 "–%" PRId64 " are missing: they were deleted."),
                               st->expected_seq, row->seq - 1));
-  entry_hash (row, hash);
+  dc_audit_entry_hash (row, hash);
   if (!bytes_equal (row->hash, hash, 32))
     problem (st->report, g_strdup_printf (_("Audit entry %" PRId64 " was altered."), row->seq));
   else if (!bytes_equal (row->prev_hash, st->prev, 32) && row->seq == st->expected_seq)
@@ -269,10 +110,13 @@ static gboolean
 check_deleted_rows (VerifyState *st, const char *table, GError **error)
 {
   DcDb *db = dc_store_db (st->store);
-  g_autofree char *sql = g_strdup_printf ("SELECT a.subject_id, max (a.id) FROM audit a"
-                                          " WHERE a.subject_table = ?"
+  /* a row is missing by right when its newest entry records the deletion (no row hash) */
+  g_autofree char *sql = g_strdup_printf ("SELECT a.subject_id, a.id FROM audit a"
+                                          " WHERE a.subject_table = ?1 AND a.row_hash IS NOT NULL"
+                                          " AND a.id = (SELECT max (b.id) FROM audit b"
+                                          "             WHERE b.subject_table = ?1 AND b.subject_id = a.subject_id)"
                                           " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.id = a.subject_id)"
-                                          " GROUP BY a.subject_id ORDER BY a.subject_id", table);
+                                          " ORDER BY a.subject_id", table);
   GError *local = NULL;
   sqlite3_stmt *stmt = dc_db_query (db, error, sql, "t", table);
 
@@ -327,7 +171,7 @@ check_checkpoints (VerifyState *st, GArray *checkpoints)
           problem (st->report, g_strdup_printf (_("Checkpoint %" PRId64 " is malformed."), cp->id));
           continue;
         }
-      checkpoint_message (st->store, cp->seq, head, cp->at, msg);
+      dc_audit_checkpoint_message (st->store, cp->seq, head, cp->at, msg);
       if (!dc_signature_check (dc_store_sign_pk (st->store), msg->data, msg->len, sig))
         problem (st->report,
                  g_strdup_printf (_("Checkpoint %" PRId64 " does not carry a valid signature of this store."),
