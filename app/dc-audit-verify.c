@@ -24,6 +24,8 @@ typedef struct {
   guint8          prev[32];
   GHashTable     *checkpoint_heads;   /* seq → GBytes head hash found in the chain */
   const char     *table;              /* during the row pass */
+  GArray         *purges;             /* DcPurgeRow with the seq of its entry, in chain order */
+  GArray         *later_cutoff;       /* gint64: the latest cutoff of purges[i] and those after it */
 } VerifyState;
 
 #define MAX_PROBLEMS 200
@@ -79,6 +81,32 @@ walk_entry (const DcAuditRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* What a manager calls a row of @table, for the problems verify reports. */
+static const char *
+table_label (const char *table)
+{
+  static const struct { const char *table, *label; } labels[] = {
+    { "store", N_("Store details") },
+    { "settings", N_("Setting") },
+    { "store_keys", N_("Store key") },
+    { "staff", N_("Staff member") },
+    { "keyslots", N_("Key slot") },
+    { "terminals", N_("Terminal") },
+    { "customers", N_("Customer") },
+    { "verifications", N_("Identity record") },
+    { "visits", N_("Visit") },
+    { "terminal_sessions", N_("Terminal session") },
+    { "holds", N_("Hold") },
+    { "disclosures", N_("Disclosure") },
+    { "purges", N_("Purge") },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].table, table))
+      return _(labels[i].label);
+  return table;
+}
+
 static gboolean
 check_row (gint64 id, const guint8 *bytes, gsize len, gpointer user_data, GError **error)
 {
@@ -94,42 +122,186 @@ check_row (gint64 id, const guint8 *bytes, gsize len, gpointer user_data, GError
     {
       problem (st->report,
                g_strdup_printf (_("%s #%" PRId64 " has no audit entry: it was added outside Daicho."),
-                                st->table, id));
+                                table_label (st->table), id));
       return TRUE;
     }
   dc_hash256 (bytes, len, hash);
   if (!bytes_equal (entry.row_hash, hash, 32))
     problem (st->report,
              g_strdup_printf (_("%s #%" PRId64 " was changed outside Daicho (it no longer matches audit entry %" PRId64 ")."),
-                              st->table, id, entry.seq));
+                              table_label (st->table), id, entry.seq));
   dc_audit_row_clear (&entry);
+  return TRUE;
+}
+
+/* ---- rows that are gone: deleted by Daicho, purged, or deleted outside it ----
+ *
+ * A purge leaves no ids behind (design.md §6), so verify cannot look a purged row up: it
+ * asks instead whether the row could have been purged, and whether the numbers add up.
+ * A row missing from customers, verifications, visits or terminal_sessions is taken as
+ * purged when some purge entry comes later in the chain than the row's newest entry (a
+ * purge deletes only rows that exist, and nothing is recorded about a row after it has
+ * gone) and that purge's cutoff is later than a time the row's own entries prove:
+ *  - a visit or a session: its newest entry that is not a read. Every write to one is at
+ *    the moment it happens (check-in, move, check-out, auto-close all stamp the time the
+ *    entry records), so that entry is at its end; a purge deletes only ends before its
+ *    cutoff.
+ *  - a customer, or a verification made at a check-in: its first entry. It was written
+ *    with a visit that started then, and it can only go after all its visits ended before
+ *    a cutoff. Reads come later at any time and prove nothing.
+ *  - a correction ("correct") can be made long after its visits and goes with its group:
+ *    its entries bound nothing, so only the count below covers it.
+ * The times are compared with PURGE_SLACK of tolerance: an entry is written a moment
+ * after the end it records, which may fall on the other side of a cutoff (midnight).
+ * Then, per table, the rows taken as purged must be exactly as many as the purges say
+ * they deleted (the purges rows are in the chain, so their counts cannot be changed
+ * unseen). A row deleted outside Daicho is thus named when it was still within retention
+ * at every later purge or no purge came after it, and otherwise shows as one surplus.
+ *
+ * What verify cannot tell: which rows make up a surplus, when each of them was old enough
+ * to be purged; a row deleted outside Daicho together with an equal number of purged rows
+ * put back with their exact old bytes (from an old backup); and whether a hold was honoured
+ * (holds do not name rows; the count catches a held row deleted outside, not one a purge
+ * should not have taken, which the run itself prevents). All these need write access to
+ * the file, which the append-only triggers, the chain and its signed checkpoints answer. */
+#define PURGE_SLACK (10 * 60 * G_USEC_PER_SEC)
+
+typedef enum {
+  GONE_NEVER,                       /* no purge deletes this table's rows */
+  GONE_BY_LAST_WRITE,
+  GONE_BY_FIRST,
+  GONE_BY_FIRST_UNLESS_CORRECTION,
+} GoneRule;
+
+static const struct {
+  const char *table;
+  GoneRule    rule;
+  glong       count;                /* offset of the table's count in DcPurgeRow */
+} purged_tables[] = {
+  { "customers", GONE_BY_FIRST, G_STRUCT_OFFSET (DcPurgeRow, customers) },
+  { "verifications", GONE_BY_FIRST_UNLESS_CORRECTION, G_STRUCT_OFFSET (DcPurgeRow, verifications) },
+  { "visits", GONE_BY_LAST_WRITE, G_STRUCT_OFFSET (DcPurgeRow, visits) },
+  { "terminal_sessions", GONE_BY_LAST_WRITE, G_STRUCT_OFFSET (DcPurgeRow, sessions) },
+};
+
+typedef struct {
+  VerifyState *st;
+  const char  *table;
+  GoneRule     rule;
+  gint64       purged;              /* rows taken as purged */
+} GoneState;
+
+/* Index of the first purge after audit entry @seq, or -1. */
+static gint
+first_purge_after (const GArray *purges, gint64 seq)
+{
+  guint lo = 0, hi = purges->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (purges, DcPurgeRow, mid).seq > seq)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo < purges->len ? (gint) lo : -1;
+}
+
+static gboolean
+could_be_purged (const GoneState *g, const DcMissingRow *row)
+{
+  gint j = first_purge_after (g->st->purges, row->last_seq);
+  gint64 proven;
+
+  if (j < 0)
+    return FALSE;
+  switch (g->rule)
+    {
+    case GONE_BY_LAST_WRITE:
+      proven = row->last_write_at;
+      break;
+    case GONE_BY_FIRST_UNLESS_CORRECTION:
+      if (row->first_correct)
+        return TRUE;
+      proven = row->first_at;
+      break;
+    case GONE_BY_FIRST:
+      proven = row->first_at;
+      break;
+    case GONE_NEVER:
+    default:
+      return FALSE;
+    }
+  /* some purge from j on must have had a cutoff late enough: the latest of them decides */
+  return proven < g_array_index (g->st->later_cutoff, gint64, j) + PURGE_SLACK;
+}
+
+static gboolean
+check_missing_row (const DcMissingRow *row, gpointer user_data, GError **error)
+{
+  GoneState *g = user_data;
+
+  /* gone by right: the newest entry records that Daicho itself removed it */
+  if (row->removed)
+    return TRUE;
+  if (could_be_purged (g, row))
+    g->purged++;
+  else
+    problem (g->st->report,
+             g_strdup_printf (_("%s #%" PRId64 " was deleted outside Daicho (last recorded in audit entry %" PRId64 ")."),
+                              table_label (g->table), row->id, row->last_seq));
   return TRUE;
 }
 
 static gboolean
 check_deleted_rows (VerifyState *st, const char *table, GError **error)
 {
-  DcDb *db = dc_store_db (st->store);
-  /* a row is missing by right when its newest entry records the deletion (no row hash) */
-  g_autofree char *sql = g_strdup_printf ("SELECT a.subject_id, a.id FROM audit a"
-                                          " WHERE a.subject_table = ?1 AND a.row_hash IS NOT NULL"
-                                          " AND a.id = (SELECT max (b.id) FROM audit b"
-                                          "             WHERE b.subject_table = ?1 AND b.subject_id = a.subject_id)"
-                                          " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.id = a.subject_id)"
-                                          " ORDER BY a.subject_id", table);
-  GError *local = NULL;
-  sqlite3_stmt *stmt = dc_db_query (db, error, sql, "t", table);
+  GoneState g = { .st = st, .table = table, .rule = GONE_NEVER };
+  gint64 removed = 0;
+  glong count = -1;
 
-  if (stmt == NULL)
+  for (gsize i = 0; i < G_N_ELEMENTS (purged_tables); i++)
+    if (g_str_equal (purged_tables[i].table, table))
+      {
+        g.rule = purged_tables[i].rule;
+        count = purged_tables[i].count;
+      }
+  if (!dc_db_audit_missing_rows (dc_store_db (st->store), table, check_missing_row, &g, error))
     return FALSE;
-  while (dc_db_next (db, stmt, &local))
+  if (count < 0)
+    return TRUE;
+
+  for (guint i = 0; i < st->purges->len; i++)
+    removed += G_STRUCT_MEMBER (gint64, &g_array_index (st->purges, DcPurgeRow, i), count);
+  if (g.purged > removed)
     problem (st->report,
-             g_strdup_printf (_("%s #%" PRId64 " was deleted outside Daicho (last recorded in audit entry %" PRId64 ")."),
-                              table, dc_db_col_int (stmt, 0), dc_db_col_int (stmt, 1)));
-  if (local != NULL)
+             g_strdup_printf (_("%s: %" PRId64 " rows are missing, but the purges removed only %" PRId64 ": the others were deleted outside Daicho."),
+                              table_label (table), g.purged, removed));
+  else if (g.purged < removed)
+    problem (st->report,
+             g_strdup_printf (_("%s: the purges removed %" PRId64 " rows, but only %" PRId64 " are missing: purged rows were put back outside Daicho."),
+                              table_label (table), removed, g.purged));
+  return TRUE;
+}
+
+/* Every purge in chain order, and for each the latest cutoff of it and the purges after it. */
+static gboolean
+load_purges (VerifyState *st, GError **error)
+{
+  st->purges = dc_db_purge_entries (dc_store_db (st->store), error);
+  if (st->purges == NULL)
+    return FALSE;
+  st->later_cutoff = g_array_sized_new (FALSE, TRUE, sizeof (gint64), st->purges->len);
+  g_array_set_size (st->later_cutoff, st->purges->len);
+  for (guint i = st->purges->len; i-- > 0;)
     {
-      g_propagate_error (error, local);
-      return FALSE;
+      gint64 cutoff = g_array_index (st->purges, DcPurgeRow, i).cutoff;
+
+      if (i + 1 < st->purges->len)
+        cutoff = MAX (cutoff, g_array_index (st->later_cutoff, gint64, i + 1));
+      g_array_index (st->later_cutoff, gint64, i) = cutoff;
     }
   return TRUE;
 }
@@ -221,7 +393,7 @@ dc_audit_verify (DcStore *store, GError **error)
       gint64 seq = g_array_index (checkpoints, DcCheckpointRow, i).seq;
       g_hash_table_insert (heads, g_memdup2 (&seq, sizeof seq), NULL);
     }
-  ok = ok && dc_db_audit_foreach (db, walk_entry, &st, error);
+  ok = ok && dc_db_audit_foreach (db, walk_entry, &st, error) && load_purges (&st, error);
   ok = ok && dc_db_audit_high_water (db, &high, error);
   if (ok && high > report->head_seq)
     problem (report,
@@ -235,6 +407,8 @@ dc_audit_verify (DcStore *store, GError **error)
   if (ok)
     check_checkpoints (&st, checkpoints);
   dc_db_exec (db, "COMMIT", NULL);
+  g_clear_pointer (&st.purges, g_array_unref);
+  g_clear_pointer (&st.later_cutoff, g_array_unref);
   if (!ok)
     return NULL;
   return g_steal_pointer (&report);

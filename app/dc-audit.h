@@ -9,6 +9,11 @@ G_BEGIN_DECLS
  * transaction that changed (or read) it. @staff_id 0 = the system. */
 gboolean dc_audit_row (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id,
                        GError **error);
+/* The same for a row the caller has just written, from its canonical bytes
+ * (dc_db_row_canonical) made from the values written (dc_db_visit_canonical …), which saves
+ * reading it back. */
+gboolean dc_audit_row_canonical (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id,
+                                 const GByteArray *canonical, GError **error);
 /* Append an entry about no particular row (a failed sign-in, a purge summary). */
 gboolean dc_audit_event (DcStore *store, gint64 staff_id, const char *action, GError **error);
 

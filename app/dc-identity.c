@@ -458,6 +458,18 @@ check_person (const DcIdentity *identity, const GDate *today, DcField *bad_field
   return TRUE;
 }
 
+/* The passport number of a non-resident: the document's number when the document is the
+ * passport itself, so the clerk types it once. */
+static const char *
+passport_number_of (const DcIdentity *identity)
+{
+  g_autofree char *given = dc_normalize_number (identity->passport_number);
+
+  if (given[0] == '\0' && g_strcmp0 (identity->doc_type, "passport") == 0)
+    return identity->doc_number;
+  return identity->passport_number;
+}
+
 static gboolean
 check_residence (const DcIdentity *identity, const DcDocType *type,
                  DcField *bad_field, GError **error)
@@ -491,7 +503,7 @@ check_residence (const DcIdentity *identity, const DcDocType *type,
       return fail (bad_field, DC_FIELD_NATIONALITY, error, DC_ERROR_MISSING_FIELD,
                    _("Enter the nationality."));
     }
-  return check_number (identity->passport_number, FALSE, DC_FIELD_PASSPORT,
+  return check_number (passport_number_of (identity), FALSE, DC_FIELD_PASSPORT,
                        _("Enter the passport number."), bad_field, error);
 }
 
@@ -603,7 +615,7 @@ dc_identity_serialize (const DcIdentity *identity)
   add_date (&builder, "supp_date", &identity->supplementary_date);
   add_flag (&builder, "non_resident", identity->non_resident);
   add_string (&builder, "nationality", identity->nationality);
-  add_string (&builder, "passport", identity->passport_number);
+  add_string (&builder, "passport", identity->non_resident ? passport_number_of (identity) : identity->passport_number);
 
   dict = g_variant_ref_sink (g_variant_builder_end (&builder));
   size = g_variant_get_size (dict);

@@ -70,7 +70,8 @@ void dc_identity_init (DcIdentity *identity);
  * date not in the future and not more than 6 months before @today; name, date of birth
  * required, date of birth not in the future; kana required (kana only) unless non-resident;
  * address required unless non-resident; non-resident: document proves_non_resident,
- * nationality and passport number required; address_differs: supplementary type and a
+ * nationality and passport number required (the passport's own document number when the
+ * document is the passport, so it is typed once); address_differs: supplementary type and a
  * date within 6 months required. Lengths are bounded (name 100, address 300, numbers 40).
  * In detail:
  * - "notification_card" (通知カード) and unknown codes → DC_ERROR_DOC_NOT_ACCEPTED.

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
 
 struct _DcStore
@@ -891,4 +892,68 @@ dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char
   if (found)
     dc_terminal_row_clear (&row);
   return ok;
+}
+
+/* ---- settings ---- */
+
+static const DcSettingSpec setting_specs[] = {
+  { DC_SETTING_AUTO_CLOSE_HOURS, 24, 1, 24 * 7 },
+  { DC_SETTING_BACKUP_KEEP_DAYS, 30, 1, 365 },
+  { DC_SETTING_IDLE_LOCK_MINUTES, 5, 1, 60 },
+};
+
+const DcSettingSpec *
+dc_setting_spec (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (setting_specs); i++)
+    if (g_strcmp0 (setting_specs[i].key, key) == 0)
+      return &setting_specs[i];
+  return NULL;
+}
+
+gint64
+dc_store_get_setting (DcStore *store, const char *key)
+{
+  const DcSettingSpec *spec = dc_setting_spec (key);
+  g_autofree char *text = NULL;
+  gint64 value;
+
+  g_return_val_if_fail (spec != NULL, 0);
+  text = dc_db_setting_get (store->db, key, NULL);
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, spec->min, spec->max, &value, NULL))
+    return spec->fallback;
+  return value;
+}
+
+gboolean
+dc_store_set_setting (DcStore *store, DcActor *manager, const char *key, gint64 value, GError **error)
+{
+  const DcSettingSpec *spec = dc_setting_spec (key);
+  g_autofree char *text = NULL;
+  gint64 id = 0;
+
+  if (!require_manager (manager, error))
+    return FALSE;
+  if (spec == NULL)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("There is no setting called “%s”."), key);
+      return FALSE;
+    }
+  if (value < spec->min || value > spec->max)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                   _("%s must be between %" PRId64 " and %" PRId64 "."), key, spec->min, spec->max);
+      return FALSE;
+    }
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  if (!dc_db_begin (store->db, error))
+    return FALSE;
+  if (!dc_db_setting_set (store->db, key, text, &id, error)
+      || !dc_audit_row (store, manager->staff_id, "setting-set", "settings", id, error)
+      || !dc_db_commit (store->db, error))
+    {
+      dc_db_rollback (store->db);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -117,6 +117,25 @@ gboolean  dc_store_set_staff_active (DcStore *store, DcActor *manager, const cha
 gboolean  dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char *label,
                                               gboolean out_of_order, GError **error);
 
+/* ---- settings: whole numbers a manager can change, each with a default and a range ---- */
+
+typedef struct {
+  const char *key;
+  gint64      fallback;   /* when unset */
+  gint64      min, max;
+} DcSettingSpec;
+
+#define DC_SETTING_AUTO_CLOSE_HOURS  "auto-close-hours"   /* close a visit left open this long (24) */
+#define DC_SETTING_BACKUP_KEEP_DAYS  "backup-keep-days"   /* delete backups older than this (30) */
+#define DC_SETTING_IDLE_LOCK_MINUTES "idle-lock-minutes"  /* lock the counter after this long idle (5) */
+
+/* The spec of a known setting; NULL for an unknown key. */
+const DcSettingSpec *dc_setting_spec (const char *key);
+/* The value, or its default when unset or unreadable. */
+gint64    dc_store_get_setting (DcStore *store, const char *key);
+/* Set a known setting within its range, audited (DC_ERROR_INVALID otherwise). */
+gboolean  dc_store_set_setting (DcStore *store, DcActor *manager, const char *key, gint64 value, GError **error);
+
 gboolean  dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, const char *booth,
                                  gboolean filtered, gint64 *out_id, GError **error);
 

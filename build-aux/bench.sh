@@ -42,6 +42,17 @@ awk -v s="$start" -v e="$end" -v days="$demo_days" -v target="$target_s" 'BEGIN 
     printf "  demo store: %.1f s (quick run: the %d s target is for 1095 days)\n", t, target
 }'
 
+# Retention (issue 4): the purge of the oldest year of a four-year store, its file before and
+# after, and a backup of the same store, beside a plain SQLite DELETE of as many rows.
+if [ "${QUICK:-0}" = 1 ]; then
+  purge_days=400 purge_per_day=100
+else
+  purge_days=1460 purge_per_day=1000
+fi
+echo
+echo "== Purge of the oldest year: $purge_days days of history, $purge_per_day visits a day"
+"$build/tests/bench/bench-purge" --days "$purge_days" --visits-per-day "$purge_per_day" --dir "$tmp"
+
 # The counter app (issue 3): start to sign-in and peak memory of the real program, and a
 # check-in on a full board (200 terminals, 200 people in) within a frame. It needs a display:
 # Xvfb has no GPU, so GTK's GL renderer runs on Mesa's software rasterizer there; the run

@@ -162,6 +162,30 @@ gboolean dc_db_session_open_for_visit (DcDb *db, gint64 visit_id, gint64 *out_se
 gboolean dc_db_session_open_on_terminal (DcDb *db, gint64 terminal_id, gint64 *out_session, gint64 *out_visit,
                                          gboolean *found, GError **error);
 
+typedef struct {
+  gint64 id;
+  gint64 visit_id;
+  gint64 terminal_id;
+  gint64 started_at;
+  gint64 ended_at;         /* 0 = still open */
+} DcSessionRow;
+
+/* The open session of a visit, whole. */
+gboolean dc_db_session_open_row (DcDb *db, gint64 visit_id, DcSessionRow *row, gboolean *found, GError **error);
+/* The newest verification of a customer: only its id and counter tier (the member-card check-in). */
+gboolean dc_db_verification_latest_tier (DcDb *db, gint64 customer_id, gint64 *out_id, GBytes **out_tier,
+                                         gboolean *found, GError **error);
+
+/* The canonical bytes of a row (dc_db_row_canonical) made from the values written, for the
+ * audit entry of a row just inserted or closed without reading it back. FALSE when they
+ * cannot be made here (the table has a column not known here, as after a newer migration):
+ * read the row back then. Pinned against dc_db_row_canonical by test-demo. */
+gboolean dc_db_customer_canonical (DcDb *db, gint64 id, const char *member_number, GBytes *person_index,
+                                   gint64 created_at, GByteArray *out);
+gboolean dc_db_verification_canonical (DcDb *db, const DcVerificationRow *row, GByteArray *out);
+gboolean dc_db_visit_canonical (DcDb *db, const DcVisitRow *row, GByteArray *out);
+gboolean dc_db_session_canonical (DcDb *db, const DcSessionRow *row, GByteArray *out);
+
 /* Who is in now: no personal data. */
 typedef struct {
   gint64   visit_id;
@@ -269,5 +293,124 @@ void     dc_version_row_clear (DcVersionRow *row);
 /* Every version of the identity record that @verification_id belongs to: the versions it
  * supersedes and those superseding it, oldest first; an array of DcVersionRow. */
 GArray  *dc_db_verification_chain (DcDb *db, gint64 verification_id, GError **error);
+
+/* ---- retention: holds (db/dc-db-holds.c) ---- */
+
+typedef struct {
+  gint64  id;
+  gint64  created_at;
+  gint64  staff_id;
+  char   *created_by;       /* staff name */
+  char   *scope;            /* the machine form, see app/dc-hold.c */
+  char   *reason;
+  char   *reference;        /* NULL if none */
+  gint64  disclosure_id;    /* 0 if none */
+  gint64  released_at;      /* 0 while in force */
+  char   *released_by;      /* staff name, NULL while in force */
+  char   *release_reason;
+} DcHoldRow;
+
+void     dc_hold_row_clear (DcHoldRow *row);
+gboolean dc_db_hold_insert (DcDb *db, const DcHoldRow *row, gint64 *out_id, GError **error);
+gboolean dc_db_hold_get (DcDb *db, gint64 id, DcHoldRow *row, gboolean *found, GError **error);
+/* Holds newest first, released ones too when @include_released; an array of DcHoldRow. */
+GArray  *dc_db_hold_list (DcDb *db, gboolean include_released, GError **error);
+/* Stamp the release of a hold still in force; *@released is FALSE when there was none. */
+gboolean dc_db_hold_release (DcDb *db, gint64 id, gint64 at, gint64 staff_id, const char *reason,
+                             gboolean *released, GError **error);
+
+/* Does row @id of @table exist? @table is one of "visits", "customers", "verifications",
+ * "terminals", "disclosures". */
+gboolean dc_db_hold_target_exists (DcDb *db, const char *table, gint64 id, gboolean *found, GError **error);
+/* The label of terminal @id (NULL when there is none). */
+char    *dc_db_hold_terminal_label (DcDb *db, gint64 id, GError **error);
+
+/* What one hold keeps, added to three sets of gint64* (keys freed with g_free): visits,
+ * verifications, customers. */
+gboolean dc_db_held_by_visit (DcDb *db, gint64 visit_id, GHashTable *visits, GHashTable *verifications,
+                              GHashTable *customers, GError **error);
+gboolean dc_db_held_by_customer (DcDb *db, gint64 customer_id, GHashTable *visits, GHashTable *verifications,
+                                 GHashTable *customers, GError **error);
+gboolean dc_db_held_by_verification (DcDb *db, gint64 verification_id, GHashTable *visits,
+                                     GHashTable *verifications, GHashTable *customers, GError **error);
+/* Every session overlapping [@from, @to) — open ones too — on @terminals (gint64 ids; NULL
+ * or empty: any), and their visits, verifications and customers. */
+gboolean dc_db_held_by_range (DcDb *db, gint64 from, gint64 to, GArray *terminals, GHashTable *visits,
+                              GHashTable *verifications, GHashTable *customers, GError **error);
+/* Add to @verifications every version in the correction chains of those already in it. */
+gboolean dc_db_held_chains (DcDb *db, GHashTable *verifications, GError **error);
+
+/* Visits still open that began before @entered_before, with their open session (0: none). */
+typedef struct {
+  gint64 visit_id;
+  gint64 session_id;
+} DcStaleVisit;
+
+GArray  *dc_db_visits_stale (DcDb *db, gint64 entered_before, GError **error);
+
+/* ---- retention: purge (db/dc-db-retention.c) ---- */
+
+/* Work out what a purge at @cutoff deletes, in temporary tables of this connection (no
+ * personal data: ids and times), for the calls below until dc_db_purge_clear: closed
+ * visits that ended before @cutoff; verifications whose whole group (an original and its
+ * corrections) no remaining visit relies on; customers with no verification or visit
+ * left. Rows in the held sets (gint64* sets, NULL = none) stay, and so does what they
+ * need. Run inside a transaction, so that the picture is consistent. */
+gboolean dc_db_purge_prepare (DcDb *db, gint64 cutoff, GHashTable *held_visits, GHashTable *held_verifications,
+                              GHashTable *held_customers, GError **error);
+
+typedef enum {
+  DC_DB_PURGE_VISITS,          /* @ended: the visit's exit, @count: 1 */
+  DC_DB_PURGE_SESSIONS,        /* per visit: @ended its exit, @count its sessions */
+  DC_DB_PURGE_VERIFICATIONS,   /* @ended: the last exit of a visit relying on the group */
+  DC_DB_PURGE_CUSTOMERS,       /* @ended: the last of their verifications' */
+} DcDbPurgeKind;
+
+typedef gboolean (*DcDbPurgeFunc) (gint64 ended, gint64 count, gpointer user_data, GError **error);
+/* Each prepared row of @kind. */
+gboolean dc_db_purge_foreach (DcDb *db, DcDbPurgeKind kind, DcDbPurgeFunc func, gpointer user_data, GError **error);
+/* Delete the prepared rows (the caller allows the purge on this connection around it);
+ * @out_counts[kind] receives how many of each were deleted. Refuses unless secure_delete is on. */
+gboolean dc_db_purge_delete (DcDb *db, gint64 out_counts[4], GError **error);
+/* Empty the temporary tables. */
+gboolean dc_db_purge_clear (DcDb *db, GError **error);
+
+/* Visits still open, and the oldest exit still stored (0 when none). */
+gboolean dc_db_purge_stats (DcDb *db, gint64 *out_open, gint64 *out_oldest_end, GError **error);
+
+typedef struct {
+  gint64 id;
+  gint64 at;
+  gint64 cutoff;
+  gint64 customers, verifications, visits, sessions;
+  gint64 seq;                  /* dc_db_purge_entries: its audit entry */
+} DcPurgeRow;
+
+gboolean dc_db_purge_insert (DcDb *db, const DcPurgeRow *row, gint64 *out_id, GError **error);
+/* Every purge, newest first; an array of DcPurgeRow (seq 0). */
+GArray  *dc_db_purge_list (DcDb *db, GError **error);
+/* Every purge with the sequence number of its "purge" audit entry, in chain order. */
+GArray  *dc_db_purge_entries (DcDb *db, GError **error);
+
+/* Give freed pages back to the file system (PRAGMA incremental_vacuum). */
+gboolean dc_db_purge_vacuum (DcDb *db, GError **error);
+/* A read transaction (BEGIN DEFERRED … COMMIT) outside dc_db_begin's nesting, for the plan. */
+gboolean dc_db_purge_read_begin (DcDb *db, GError **error);
+void     dc_db_purge_read_end (DcDb *db);
+
+/* For verify: the rows of @table that audit entries name but the table no longer holds,
+ * in id order, summarised from their entries. */
+typedef struct {
+  gint64   id;
+  gint64   first_at;           /* the first entry about the row: when it was written */
+  gboolean first_correct;      /* that entry was a correction ("correct") */
+  gint64   last_seq;           /* the newest entry about it */
+  gint64   last_write_at;      /* the newest entry that is not a read (0: none) */
+  gboolean removed;            /* the newest entry records that Daicho removed the row */
+} DcMissingRow;
+
+typedef gboolean (*DcMissingFunc) (const DcMissingRow *row, gpointer user_data, GError **error);
+gboolean dc_db_audit_missing_rows (DcDb *db, const char *table, DcMissingFunc func, gpointer user_data,
+                                   GError **error);
 
 G_END_DECLS

@@ -208,9 +208,16 @@ static const char migration_1[] =
   NO_UPDATE ("store_keys") NEVER_DELETE ("store_keys")
   NEVER_DELETE ("store");
 
+/* The purge deletes a verification together with its corrections: without this index
+ * every deleted verification makes SQLite scan the whole table for rows superseding it
+ * (the foreign key), and finding a group's corrections would do the same. */
+static const char migration_2[] =
+  "CREATE INDEX verifications_supersedes ON verifications (supersedes);\n";
+
 static const char *const migrations[] = {
   NULL,          /* version 0: the empty file */
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DC_DB_SCHEMA_VERSION + 1);

@@ -70,6 +70,13 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
+/* g_ptr_array_sort passes pointers to the elements */
+static gint
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
 char *
 dc_test_dir_fingerprint (const char *path)
 {
@@ -86,7 +93,7 @@ dc_test_dir_fingerprint (const char *path)
 
       g_ptr_array_add (lines, g_strdup_printf ("%s %s", name, sum));
     }
-  g_ptr_array_sort (lines, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (lines, compare_lines);
   g_ptr_array_add (lines, NULL);
   return g_strjoinv ("\n", (char **) lines->pdata);
 }

@@ -163,9 +163,15 @@ dc_ui_test_screenshot (GtkWidget *widget, const char *name)
   g_mkdir_with_parents (dir, 0755);
 
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* a widget between two frames (a page being swapped in) may draw nothing: wait a frame */
+  for (int tries = 0; node == NULL && tries < 40; tries++)
+    {
+      if (tries > 0)
+        dc_ui_test_pump (50);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));

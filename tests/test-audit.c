@@ -516,7 +516,7 @@ tamper_verification_payload (sqlite3 *h, Expect *e)
   e->number = dc_test_sql_int (h, "SELECT min (id) FROM verifications");
   flip_blob_byte (h, "verifications", "payload", e->number, 40);
   dc_test_sql_exec (h, trigger);
-  e->word = "verifications";
+  e->word = "identity record";
 }
 
 static void
@@ -530,7 +530,7 @@ tamper_visit_entered (sqlite3 *h, Expect *e)
                          e->number);
   dc_test_sql_exec (h, sql);
   dc_test_sql_exec (h, trigger);
-  e->word = "visits";
+  e->word = "visit";
 }
 
 static void
@@ -543,7 +543,7 @@ tamper_delete_session (sqlite3 *h, Expect *e)
   sql = g_strdup_printf ("DELETE FROM terminal_sessions WHERE id = %" G_GINT64_FORMAT, e->number);
   dc_test_sql_exec (h, sql);
   dc_test_sql_exec (h, trigger);
-  e->word = "terminal_sessions";
+  e->word = "terminal session";
 }
 
 static void
@@ -601,7 +601,7 @@ tamper_insert_visit (sqlite3 *h, Expect *e)
                        " SELECT customer_id, verification_id, entered_at - 86400000000, entered_at - 82800000000,"
                        " staff_in, 'staff', 0 FROM visits ORDER BY id LIMIT 1");
   e->number = sqlite3_last_insert_rowid (h);
-  e->word = "visits";
+  e->word = "visit";
 }
 
 static void
@@ -639,7 +639,7 @@ tamper_staff_role (sqlite3 *h, Expect *e)
   /* staff has no update trigger (PIN counters change): the chain still covers it */
   dc_test_sql_exec (h, "UPDATE staff SET role = 'manager' WHERE name = 'Ken'");
   e->number = dc_test_sql_int (h, "SELECT id FROM staff WHERE name = 'Ken'");
-  e->word = "staff";
+  e->word = "staff member";
 }
 
 static void
@@ -649,7 +649,7 @@ tamper_plant_keyslot (sqlite3 *h, Expect *e)
                        " SELECT kind, staff_id, opslimit, memlimit, salt, nonce, wrapped, created_at FROM keyslots"
                        " WHERE kind = 'pin' ORDER BY id LIMIT 1");
   e->number = sqlite3_last_insert_rowid (h);
-  e->word = "keyslots";
+  e->word = "key slot";
 }
 
 /* Edit a row and forge its audit entry to match: the next entry no longer links to it. */

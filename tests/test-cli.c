@@ -350,7 +350,7 @@ static const BadCase bad_cases[] = {
     "1985-05-05", "--nationality", "Canada", "--doc", "drivers_license", "--doc-number", "DL778899", "--doc-expiry",
     "@EXP" }, NULL, CLERK_PIN, 1, "passport", NULL },
   { "non-resident/no-passport-number", PLACE_STORE, { CHECKIN_PC03, "--name", "John Smith", "--dob", "1985-05-05",
-    "--nationality", "Canada", "--doc", "passport", "--doc-number", "TK1234567", "--doc-expiry", "@EXP" }, NULL,
+    "--nationality", "Canada", "--doc", "crew_handbook", "--doc-number", "C1234567", "--doc-expiry", "@EXP" }, NULL,
     CLERK_PIN, 1, "passport number", NULL },
 
   /* places that are not (this version's) stores */

@@ -226,7 +226,7 @@ make_file (const char *path, FileKind kind)
       dc_test_sql_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 99;");
       break;
     case KIND_DAICHO_ID_WITH_NEWER_AND_TABLES:
-      dc_test_sql_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 2;"
+      dc_test_sql_exec (h, "PRAGMA application_id = 1145129283; PRAGMA user_version = 99;"
                            "CREATE TABLE future (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO future VALUES (1, 'a');");
       break;
     case KIND_FOREIGN_ID:

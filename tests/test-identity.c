@@ -221,7 +221,9 @@ static const CheckCase check_cases[] = {
   { "non-resident/crew-handbook", .doc_type = "crew_handbook", .doc_number = "C123", .non_resident = TRUE, .address = "", .nationality = "PHL", .passport = "P1234567A", .code = OK },
   { "non-resident/licence", .non_resident = TRUE, .address = "", .nationality = "USA", .passport = "TK1234567", .code = DC_ERROR_DOC_NOT_ACCEPTED, .field = DC_FIELD_DOC_TYPE },
   { "non-resident/no-nationality", .doc_type = "passport", .non_resident = TRUE, .address = "", .passport = "TK1234567", .code = DC_ERROR_MISSING_FIELD, .field = DC_FIELD_NATIONALITY },
-  { "non-resident/no-passport", .doc_type = "passport", .non_resident = TRUE, .address = "", .nationality = "USA", .code = DC_ERROR_MISSING_FIELD, .field = DC_FIELD_PASSPORT },
+  { "non-resident/no-passport", .doc_type = "crew_handbook", .doc_number = "C123", .non_resident = TRUE, .address = "", .nationality = "USA", .code = DC_ERROR_MISSING_FIELD, .field = DC_FIELD_PASSPORT },
+  /* the passport itself: its document number is the passport number, typed once */
+  { "non-resident/passport-typed-once", .doc_type = "passport", .doc_number = "TK1234567", .non_resident = TRUE, .kana = "", .address = "", .nationality = "USA", .code = OK },
   { "non-resident/bad-passport", .doc_type = "passport", .non_resident = TRUE, .address = "", .nationality = "USA", .passport = "TK/1234", .code = DC_ERROR_INVALID, .field = DC_FIELD_PASSPORT },
   { "non-resident/bad-kana", .doc_type = "passport", .non_resident = TRUE, .kana = "Smith", .address = "", .nationality = "USA", .passport = "TK1234567", .code = DC_ERROR_INVALID, .field = DC_FIELD_KANA },
   /* supplementary documents */
@@ -517,6 +519,27 @@ test_round_trip_sparse (void)
   g_assert_false (record->identity.non_resident);
 }
 
+/* A non-resident's passport typed once, as the document number, is kept as the passport number. */
+static void
+test_round_trip_passport_once (void)
+{
+  DcIdentity id;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DcIdentityRecord) record = NULL;
+
+  base_identity (&id);
+  id.doc_type = "passport";
+  id.doc_number = "TK1234567";
+  id.non_resident = TRUE;
+  id.address = NULL;
+  id.nationality = "USA";
+  id.passport_number = NULL;
+  bytes = dc_identity_serialize (&id);
+  record = dc_identity_record_new_from_bytes (bytes, NULL);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (record->identity.passport_number, ==, "TK1234567");
+}
+
 static gboolean
 bytes_contain (GBytes *bytes, const char *needle)
 {
@@ -789,6 +812,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/identity/check/null-bad-field", test_null_bad_field);
   g_test_add_func ("/identity/serialize/round-trip", test_round_trip);
   g_test_add_func ("/identity/serialize/round-trip-sparse", test_round_trip_sparse);
+  g_test_add_func ("/identity/serialize/passport-typed-once", test_round_trip_passport_once);
   g_test_add_func ("/identity/serialize/no-forbidden-number", test_forbidden_number_never_serialised);
   g_test_add_func ("/identity/serialize/known-answer", test_known_answer);
   g_test_add_func ("/identity/serialize/malformed", test_malformed);

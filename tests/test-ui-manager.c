@@ -498,6 +498,37 @@ test_terminals (Fixture *f, gconstpointer data)
   assert_intact (f->store);
 }
 
+/* ---- settings ---- */
+
+static void
+test_settings (Fixture *f, gconstpointer data)
+{
+  DcManagerWindow *manager = open_manager (f, NULL, DC_UI_TEST_PASSPHRASE);
+  GtkWidget *page = child (manager, "settings");
+  GtkSpinButton *idle = GTK_SPIN_BUTTON (child (page, "idle_spin"));
+  GtkSpinButton *keep = GTK_SPIN_BUTTON (child (page, "backup_spin"));
+
+  dc_manager_window_set_page (manager, "settings");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (idle), ==, 5);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (keep), ==, 30);
+  /* nothing to save until something changes */
+  g_assert_false (gtk_widget_is_sensitive (child (page, "save_button")));
+  gtk_spin_button_set_value (idle, 10);
+  gtk_spin_button_set_value (keep, 14);
+  /* out of range is clamped by the spin button: 0 days is not possible */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (page, "auto_close_spin")), 0);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (page, "auto_close_spin"))), ==, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (page, "auto_close_spin")), 24);
+  g_assert_true (gtk_widget_is_sensitive (child (page, "save_button")));
+  screenshot (manager, "manager-settings");
+  g_assert_true (gtk_widget_activate_action (page, "settings.save", NULL));
+  dc_ui_test_pump (50);
+  g_assert_cmpint (dc_store_get_setting (f->store, DC_SETTING_IDLE_LOCK_MINUTES), ==, 10);
+  g_assert_cmpint (dc_store_get_setting (f->store, DC_SETTING_BACKUP_KEEP_DAYS), ==, 14);
+  g_assert_cmpint (dc_store_get_setting (f->store, DC_SETTING_AUTO_CLOSE_HOURS), ==, 24);
+  assert_intact (f->store);
+}
+
 /* ---- the audit check ---- */
 
 static void
@@ -563,7 +594,7 @@ static void
 test_audit_tampered (Fixture *f, gconstpointer data)
 {
   g_autofree char *dir = tampered_copy (f, f->taro.visit_id);
-  g_autofree char *named = g_strdup_printf ("visits #%" G_GINT64_FORMAT, f->taro.visit_id);
+  g_autofree char *named = g_strdup_printf ("%s #%" G_GINT64_FORMAT, g_dgettext (GETTEXT_PACKAGE, "Visit"), f->taro.visit_id);
   g_autoptr(GError) error = NULL;
   DcStore *copy = dc_store_open (dir, &error);
   DcManagerWindow *manager;
@@ -728,6 +759,7 @@ main (int argc, char **argv)
   ADD ("default-size-dark", test_default_size_dark);
   ADD ("staff", test_staff);
   ADD ("terminals", test_terminals);
+  ADD ("settings", test_settings);
   ADD ("audit", test_audit);
   ADD ("audit-tampered", test_audit_tampered);
   ADD ("lock-closes", test_lock_closes);

@@ -1,4 +1,4 @@
-/* ui/cli/daicho-ctl.c — the command line: store set-up, counter work for scripts, verification. */
+/* ui/cli/daicho-ctl.c — the command line: store set-up, counter work for scripts, verification, retention. */
 #include "dc-ctl.h"
 
 #include <glib/gi18n-lib.h>
@@ -21,6 +21,11 @@ static const Command commands[] = {
   { "status", dc_ctl_status, N_("Who is in the store now (no personal data)") },
   { "show", dc_ctl_show, N_("Show a visit with its identity record (manager or auditor; audited)") },
   { "verify", dc_ctl_verify, N_("Check the audit chain and every record against it") },
+  { "hold", dc_ctl_hold, N_("Keep records past their retention date (police requests): add, list, release") },
+  { "purge", dc_ctl_purge, N_("Remove records past their retention date for good (--dry-run: only show)") },
+  { "backup", dc_ctl_backup, N_("Write an encrypted backup of the store and delete old ones") },
+  { "restore", dc_ctl_restore, N_("Replace the store's database with a backup (manager)") },
+  { "schedule", dc_ctl_schedule, N_("Run the purge and the backup every day (systemd user timers)") },
   { "demo", dc_ctl_demo, N_("Create a demo store with synthetic history") },
 };
 

@@ -418,12 +418,31 @@ dc_ctl_status (int argc, char **argv)
 /* ---- verify ---- */
 
 int
+dc_ctl_print_report (const DcVerifyReport *report)
+{
+  g_autofree char *head = dc_hex (report->head_hash, 32);
+
+  for (guint i = 0; i < report->problems->len; i++)
+    g_print ("%s %s\n", _("PROBLEM:"), (char *) g_ptr_array_index (report->problems, i));
+  g_print (_("%" PRId64 " audit entries, %" PRId64 " records, %" PRId64
+             " signed checkpoints (newest at entry %" PRId64 ")\n"),
+           report->entries, report->rows, report->checkpoints, report->checkpoint_seq);
+  g_print (_("Chain head: entry %" PRId64 ", %s\n"), report->head_seq, head);
+  if (report->problems->len > 0)
+    {
+      g_print (_("NOT INTACT: %u problems found.\n"), report->problems->len);
+      return DC_CTL_EXIT_FAILED;
+    }
+  g_print ("%s\n", _("Intact."));
+  return 0;
+}
+
+int
 dc_ctl_verify (int argc, char **argv)
 {
   DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_autoptr(DcVerifyReport) report = NULL;
-  g_autofree char *head = NULL;
   GError *error = NULL;
 
   if (!dc_ctl_parse ("verify", NULL,
@@ -438,20 +457,7 @@ dc_ctl_verify (int argc, char **argv)
   report = dc_audit_verify (store, &error);
   if (report == NULL)
     return dc_ctl_fail (error);
-  head = dc_hex (report->head_hash, 32);
-  for (guint i = 0; i < report->problems->len; i++)
-    g_print ("%s %s\n", _("PROBLEM:"), (char *) g_ptr_array_index (report->problems, i));
-  g_print (_("%" PRId64 " audit entries, %" PRId64 " records, %" PRId64
-             " signed checkpoints (newest at entry %" PRId64 ")\n"),
-           report->entries, report->rows, report->checkpoints, report->checkpoint_seq);
-  g_print (_("Chain head: entry %" PRId64 ", %s\n"), report->head_seq, head);
-  if (report->problems->len > 0)
-    {
-      g_print (_("NOT INTACT: %u problems found.\n"), report->problems->len);
-      return DC_CTL_EXIT_FAILED;
-    }
-  g_print ("%s\n", _("Intact."));
-  return 0;
+  return dc_ctl_print_report (report);
 }
 
 /* ---- show ---- */

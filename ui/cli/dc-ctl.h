@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include "dc-audit.h"
 #include "dc-store.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,8 @@ DcActor  *dc_ctl_sign_in_passphrase (DcStore *store, DcCtlCommon *common);
 /* Print "daicho-ctl: message" on stderr; returns DC_CTL_EXIT_FAILED. */
 int       dc_ctl_fail (GError *error);
 int       dc_ctl_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
+/* Print what verify found and "Intact." or "NOT INTACT"; returns the exit code. */
+int       dc_ctl_print_report (const DcVerifyReport *report);
 
 int dc_ctl_init (int argc, char **argv);
 int dc_ctl_staff (int argc, char **argv);
@@ -61,5 +64,10 @@ int dc_ctl_demo (int argc, char **argv);
 int dc_ctl_checkin (int argc, char **argv);
 int dc_ctl_checkout (int argc, char **argv);
 int dc_ctl_move (int argc, char **argv);
+int dc_ctl_hold (int argc, char **argv);
+int dc_ctl_purge (int argc, char **argv);
+int dc_ctl_backup (int argc, char **argv);
+int dc_ctl_restore (int argc, char **argv);
+int dc_ctl_schedule (int argc, char **argv);
 
 G_END_DECLS

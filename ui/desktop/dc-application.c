@@ -67,6 +67,8 @@ dc_application_startup (GApplication *app)
   static const char *const lock_accels[] = { "<Control>l", NULL };
 
   G_APPLICATION_CLASS (dc_application_parent_class)->startup (app);
+  /* found in the resources' icons folder, which GtkApplication adds to the icon theme */
+  gtk_window_set_default_icon_name (DC_APPLICATION_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "counter.checkin", checkin_accels);

@@ -449,6 +449,14 @@ apply_doc_type (DcCheckinDialog *self)
                                                             : _("Date of issue (if there is no expiry date)"));
 }
 
+static const char *
+doc_code (DcCheckinDialog *self)
+{
+  const DcDocType *type = selected_doc_type (self);
+
+  return type != NULL ? type->code : NULL;
+}
+
 static void
 apply_switches (DcCheckinDialog *self)
 {
@@ -460,7 +468,9 @@ apply_switches (DcCheckinDialog *self)
   gtk_widget_set_visible (self->rows[DC_FIELD_SUPPLEMENTARY_TYPE], differs);
   gtk_widget_set_visible (self->rows[DC_FIELD_SUPPLEMENTARY_DATE], differs);
   gtk_widget_set_visible (self->rows[DC_FIELD_NATIONALITY], non_resident);
-  gtk_widget_set_visible (self->rows[DC_FIELD_PASSPORT], non_resident);
+  /* the passport's own number is the passport number: it is not asked twice */
+  gtk_widget_set_visible (self->rows[DC_FIELD_PASSPORT],
+                          non_resident && g_strcmp0 (doc_code (self), "passport") != 0);
 }
 
 static void
@@ -497,6 +507,7 @@ on_doc_type_selected (DcCheckinDialog *self)
     return;
   touch (self, DC_FIELD_DOC_TYPE);
   apply_doc_type (self);
+  apply_switches (self);
   refresh (self);
 }
 

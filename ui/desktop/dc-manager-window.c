@@ -3,6 +3,8 @@
 #include "dc-manager-audit.h"
 #include "dc-manager-records.h"
 #include "dc-manager-staff.h"
+#include "dc-manager-retention.h"
+#include "dc-manager-settings.h"
 #include "dc-manager-terminals.h"
 #include "dc-records.h"
 
@@ -19,6 +21,8 @@ struct _DcManagerWindow
   DcManagerRecords     *records;
   DcManagerStaff       *staff;
   DcManagerTerminals   *terminals;
+  DcManagerRetention   *retention;
+  DcManagerSettings    *settings;
   DcManagerAudit       *audit;
 
   DcSession            *session;
@@ -35,6 +39,8 @@ set_can_manage (DcManagerWindow *self, gboolean can_manage)
   dc_manager_records_set_can_manage (self->records, can_manage);
   dc_manager_staff_set_can_manage (self->staff, can_manage);
   dc_manager_terminals_set_can_manage (self->terminals, can_manage);
+  dc_manager_retention_set_can_manage (self->retention, can_manage);
+  dc_manager_settings_set_can_manage (self->settings, can_manage);
 }
 
 /* Shown in the header bar (the switcher title hides its subtitle when the switcher shows). */
@@ -113,6 +119,8 @@ dc_manager_window_toast (GtkWidget *widget, const char *message)
     return;
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 6);
+  /* the newest message is the one the manager is waiting for: it does not queue behind older ones */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (DC_MANAGER_WINDOW (root)->toasts, toast);
 }
 
@@ -138,6 +146,8 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   g_type_ensure (DC_TYPE_MANAGER_STAFF);
   g_type_ensure (DC_TYPE_MANAGER_TERMINALS);
   g_type_ensure (DC_TYPE_MANAGER_AUDIT);
+  g_type_ensure (DC_TYPE_MANAGER_RETENTION);
+  g_type_ensure (DC_TYPE_MANAGER_SETTINGS);
   gtk_widget_class_set_template_from_resource (widget_class, "/jp/daicho/Daicho/dc-manager-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, actor_label);
@@ -146,6 +156,8 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, records);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, staff);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, terminals);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, retention);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, settings);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, audit);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
@@ -168,6 +180,8 @@ dc_manager_window_new (GtkWindow *parent, DcSession *session)
   dc_manager_records_set_session (self->records, session);
   dc_manager_staff_set_session (self->staff, session);
   dc_manager_terminals_set_session (self->terminals, session);
+  dc_manager_retention_set_session (self->retention, session);
+  dc_manager_settings_set_session (self->settings, session);
   dc_manager_audit_set_session (self->audit, session);
   update_step_up (self);
   self->tick_source = g_timeout_add_seconds (1, tick, self);

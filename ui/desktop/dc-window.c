@@ -25,6 +25,7 @@ struct _DcWindow
   GtkWidget       *signin;
   GtkWidget       *counter;
   guint            idle_seconds;
+  gboolean         idle_fixed;      /* set by dc_window_set_idle_seconds: the store's setting is ignored */
   gint64           last_activity;   /* monotonic µs */
   guint            idle_source;
   guint            ticks_since_checkpoint;
@@ -56,6 +57,13 @@ void
 dc_window_set_idle_seconds (DcWindow *self, guint seconds)
 {
   self->idle_seconds = seconds;
+  self->idle_fixed = TRUE;
+}
+
+guint
+dc_window_get_idle_seconds (DcWindow *self)
+{
+  return self->idle_seconds;
 }
 
 static void
@@ -109,6 +117,9 @@ on_signed_in_changed (DcSession *session, GParamSpec *pspec, DcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manager", dc_session_get_signed_in (session));
   if (dc_session_get_signed_in (session))
     {
+      if (!self->idle_fixed)
+        self->idle_seconds = 60 * (guint) dc_store_get_setting (dc_session_get_store (session),
+                                                                DC_SETTING_IDLE_LOCK_MINUTES);
       on_activity (self);
       dc_counter_page_refresh (DC_COUNTER_PAGE (self->counter));
       show_page (self, "counter");
@@ -123,6 +134,82 @@ is_over (GtkWindow *window, GtkWindow *self)
     if (w == self)
       return TRUE;
   return FALSE;
+}
+
+/* ---- dialogs: typing in one is activity, and Ctrl+L locks from there too ---- */
+
+static gboolean
+on_dialog_key (GtkEventControllerKey *ctrl, guint keyval, guint keycode, GdkModifierType state, DcWindow *self)
+{
+  GtkWidget *window = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (ctrl));
+
+  if (!is_over (GTK_WINDOW (window), GTK_WINDOW (self)))
+    return GDK_EVENT_PROPAGATE;
+  on_activity (self);
+  if ((keyval == GDK_KEY_l || keyval == GDK_KEY_L)
+      && (state & gtk_accelerator_get_default_mod_mask ()) == GDK_CONTROL_MASK
+      && self->session != NULL && dc_session_get_signed_in (self->session))
+    {
+      dc_session_lock (self->session);
+      return GDK_EVENT_STOP;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_dialog_pointer (GtkEventController *ctrl, DcWindow *self)
+{
+  if (is_over (GTK_WINDOW (gtk_event_controller_get_widget (ctrl)), GTK_WINDOW (self)))
+    on_activity (self);
+}
+
+static void
+on_dialog_motion (GtkEventControllerMotion *ctrl, double x, double y, DcWindow *self)
+{
+  on_dialog_pointer (GTK_EVENT_CONTROLLER (ctrl), self);
+}
+
+static void
+on_dialog_click (GtkGestureClick *gesture, int n_press, double x, double y, DcWindow *self)
+{
+  on_dialog_pointer (GTK_EVENT_CONTROLLER (gesture), self);
+}
+
+/* A window is listed as a toplevel before it is made transient, so watch every new one and
+ * decide at each event whether it is over this window. */
+static void
+watch_window (DcWindow *self, GtkWindow *window)
+{
+  GtkEventController *key, *motion;
+  GtkGesture *click;
+
+  if (window == GTK_WINDOW (self) || g_object_get_data (G_OBJECT (window), "dc-watched") == self)
+    return;
+  g_object_set_data (G_OBJECT (window), "dc-watched", self);
+  key = gtk_event_controller_key_new ();
+  g_object_set_data (G_OBJECT (key), "dc-activity", self);
+  motion = gtk_event_controller_motion_new ();
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_dialog_key), self, 0);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_dialog_motion), self, 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_dialog_click), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (window), key);
+  gtk_widget_add_controller (GTK_WIDGET (window), motion);
+  gtk_widget_add_controller (GTK_WIDGET (window), GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+on_toplevels_changed (GListModel *toplevels, guint position, guint removed, guint added, DcWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      watch_window (self, window);
+    }
 }
 
 static void
@@ -516,6 +603,8 @@ dc_window_init (DcWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect_object (gtk_window_get_toplevels (), "items-changed", G_CALLBACK (on_toplevels_changed), self, 0);
 
   self->idle_seconds = DC_IDLE_LOCK_DEFAULT_SECONDS;
   self->last_activity = g_get_monotonic_time ();

@@ -17,7 +17,9 @@ DcWindow   *dc_window_new (GtkApplication *app, const char *store_dir, DcStore *
 DcSession  *dc_window_get_session (DcWindow *self);     /* NULL before a store is open */
 /* "welcome", "setup", "signin" or "counter". */
 const char *dc_window_get_page (DcWindow *self);
+/* Fix the idle limit (tests); otherwise it is the store's setting, read at each sign-in. */
 void        dc_window_set_idle_seconds (DcWindow *self, guint seconds);
+guint       dc_window_get_idle_seconds (DcWindow *self);
 /* Open @store (ownership passes) and go to sign-in. */
 void        dc_window_open_store (DcWindow *self, DcStore *store);
 /* Open the demo store, creating it (in the background, with progress) if absent. */
