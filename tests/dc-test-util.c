@@ -1,5 +1,6 @@
 /* tests/dc-test-util.c — helpers the unit tests share: file trees, Tokyo time, stores on a test clock, running daicho-ctl. */
 #include "dc-test-util.h"
+#include "dc-db.h"
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -330,6 +331,16 @@ dc_test_template_copy (DcTestTemplate *t)
   return dir;
 }
 
+DcStore *
+dc_test_template_open (DcTestTemplate *t, gint64 *now)
+{
+  g_autofree char *dir = dc_test_template_copy (t);
+  DcStore *store = dc_test_store_open (dir);
+
+  dc_test_store_use_clock (store, now);
+  return store;
+}
+
 void
 dc_test_template_clear (DcTestTemplate *t)
 {
@@ -476,4 +487,78 @@ dc_test_sqlite3 (const char *tool, const char *dir, const char *sql)
   g_autoptr(GSubprocess) proc = sqlite3_spawn (tool, dir, sql);
 
   return dc_test_run_finish_ok (proc, "sqlite3");
+}
+
+gint64
+dc_test_sqlite3_int (const char *tool, const char *dir, const char *sql)
+{
+  g_autofree char *out = dc_test_sqlite3 (tool, dir, sql);
+
+  return g_ascii_strtoll (g_strstrip (out), NULL, 10);
+}
+
+void
+dc_test_ctl (const char *ctl, const char *const *args, const char *xdg_data_home, const char *fd3,
+             const char *fd4, const char *fd5, DcTestRun *run)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) ctl);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  dc_test_run ((const char *const *) argv->pdata, xdg_data_home, fd3, fd4, fd5, run);
+}
+
+char *
+dc_test_ctl_ok (const char *ctl, const char *const *args, const char *xdg_data_home, const char *fd3,
+                const char *fd4, const char *fd5)
+{
+  DcTestRun run = { 0 };
+  char *out;
+
+  dc_test_ctl (ctl, args, xdg_data_home, fd3, fd4, fd5, &run);
+  if (run.status != 0)
+    g_test_message ("daicho-ctl %s failed (%d): %s", args[0], run.status, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  out = g_steal_pointer (&run.out);
+  dc_test_run_clear (&run);
+  return out;
+}
+
+void
+dc_test_assert_human (const char *what, const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  if (strstr (text, "(null)") != NULL || strstr (text, "CRITICAL") != NULL || strstr (text, "WARNING") != NULL
+      || strstr (text, "assertion") != NULL || strstr (text, "%s") != NULL)
+    g_error ("%s is not a message for people: %s", what, text);
+}
+
+/* ---- the store's own database ---- */
+
+gint64
+dc_test_db_int (DcStore *store, const char *sql, gint64 arg)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+  gint64 n = -1;
+
+  g_assert_true (dc_db_int (dc_store_db (store), &n, &found, &error, sql, "i", arg));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  return n;
+}
+
+char *
+dc_test_db_text (DcStore *store, const char *sql, gint64 arg)
+{
+  sqlite3_stmt *stmt = dc_db_query (dc_store_db (store), NULL, sql, "i", arg);
+  char *text;
+
+  g_assert_nonnull (stmt);
+  g_assert_true (dc_db_next (dc_store_db (store), stmt, NULL));
+  text = dc_db_col_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return text;
 }

@@ -70,6 +70,8 @@ typedef struct {
 gboolean  dc_test_template_start (DcTestTemplate *t, const char *what);
 /* A copy of the template store in a folder of its own inside t->root: its path. */
 char     *dc_test_template_copy (DcTestTemplate *t);
+/* A copy of the template store, open, reading the time from *@now. */
+DcStore  *dc_test_template_open (DcTestTemplate *t, gint64 *now);
 /* Remove the template and every copy; free the actors. */
 void      dc_test_template_clear (DcTestTemplate *t);
 
@@ -105,5 +107,22 @@ void      dc_test_run (const char *const *argv, const char *xdg_data_home, const
 void      dc_test_sqlite3_run (const char *tool, const char *dir, const char *sql, DcTestRun *run);
 /* The same, asserting success: its standard output. */
 char     *dc_test_sqlite3 (const char *tool, const char *dir, const char *sql);
+/* The same, its output as a number. */
+gint64    dc_test_sqlite3_int (const char *tool, const char *dir, const char *sql);
+/* daicho-ctl at @ctl with @args (NULL-terminated) after it, as dc_test_run. */
+void      dc_test_ctl (const char *ctl, const char *const *args, const char *xdg_data_home, const char *fd3,
+                       const char *fd4, const char *fd5, DcTestRun *run);
+/* The same, asserting that it exited 0 (else the log has its stderr): its stdout. */
+char     *dc_test_ctl_ok (const char *ctl, const char *const *args, const char *xdg_data_home, const char *fd3,
+                          const char *fd4, const char *fd5);
+/* @text (what a program said, named @what in the failure) is valid UTF-8 with no
+ * "(null)", unexpanded "%s", GLib warning or failed assertion in it. */
+void      dc_test_assert_human (const char *what, const char *text);
+
+/* ---- the store's own database ---- */
+
+/* The first column of the first row of @sql, with one parameter @arg; asserting a row. */
+gint64    dc_test_db_int (DcStore *store, const char *sql, gint64 arg);
+char     *dc_test_db_text (DcStore *store, const char *sql, gint64 arg);
 
 G_END_DECLS

@@ -75,27 +75,8 @@ template_ensure (Template *t)
 static DcStore *
 fresh_store (Template *t, Clock *clock)
 {
-  g_autofree char *dir = NULL;
-  DcStore *store;
-
   template_ensure (t);
-  dir = dc_test_template_copy (&t->base);
-  store = dc_test_store_open (dir);
-  dc_test_store_use_clock (store, &clock->now);
-  return store;
-}
-
-static gint64
-db_int (DcStore *store, const char *sql, gint64 arg)
-{
-  gint64 out = 0;
-  gboolean found = FALSE;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (dc_db_int (dc_store_db (store), &out, &found, &error, sql, "i", arg));
-  g_assert_no_error (error);
-  g_assert_true (found);
-  return out;
+  return dc_test_template_open (&t->base, &clock->now);
 }
 
 static gboolean
@@ -109,19 +90,6 @@ db_is_null (DcStore *store, const char *sql, gint64 arg)
   null = dc_db_col_is_null (stmt, 0);
   sqlite3_reset (stmt);
   return null;
-}
-
-static char *
-db_text (DcStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = dc_db_query (dc_store_db (store), NULL, sql, "i", arg);
-  char *text;
-
-  g_assert_nonnull (stmt);
-  g_assert_true (dc_db_next (dc_store_db (store), stmt, NULL));
-  text = dc_db_col_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return text;
 }
 
 /* Every table with its row count: equal strings before and after mean nothing was written. */
@@ -239,23 +207,23 @@ test_new_customer (gconstpointer data)
   g_assert_cmpstr (r.member_number, ==, expected);
 
   /* the rows say who, when and where; the staff member is the verifier and recorder */
-  g_assert_cmpint (db_int (store, "SELECT entered_at FROM visits WHERE id = ?", r.visit_id), ==, clock.now);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT entered_at FROM visits WHERE id = ?", r.visit_id), ==, clock.now);
   g_assert_true (db_is_null (store, "SELECT exited_at FROM visits WHERE id = ?", r.visit_id));
-  g_assert_cmpint (db_int (store, "SELECT minor FROM visits WHERE id = ?", r.visit_id), ==, 0);
-  g_assert_cmpint (db_int (store, "SELECT started_at FROM terminal_sessions WHERE id = ?", r.session_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT minor FROM visits WHERE id = ?", r.visit_id), ==, 0);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT started_at FROM terminal_sessions WHERE id = ?", r.session_id), ==,
                    clock.now);
-  g_assert_cmpint (db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", r.session_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", r.session_id), ==,
                    r.visit_id);
   g_assert_cmpint (open_session_on (store, "PC-1"), ==, r.session_id);
-  g_assert_cmpint (db_int (store, "SELECT verified_at FROM verifications WHERE id = ?", r.verification_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT verified_at FROM verifications WHERE id = ?", r.verification_id), ==,
                    clock.now);
-  g_assert_cmpint (db_int (store, "SELECT verifier_id FROM verifications WHERE id = ?", r.verification_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT verifier_id FROM verifications WHERE id = ?", r.verification_id), ==,
                    dc_actor_staff_id (t->base.counter));
-  g_assert_cmpint (db_int (store, "SELECT recorder_id FROM verifications WHERE id = ?", r.verification_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT recorder_id FROM verifications WHERE id = ?", r.verification_id), ==,
                    dc_actor_staff_id (t->base.counter));
-  g_assert_cmpint (db_int (store, "SELECT customer_id FROM verifications WHERE id = ?", r.verification_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT customer_id FROM verifications WHERE id = ?", r.verification_id), ==,
                    r.customer_id);
-  doc_type = db_text (store, "SELECT doc_type FROM verifications WHERE id = ?", r.verification_id);
+  doc_type = dc_test_db_text (store, "SELECT doc_type FROM verifications WHERE id = ?", r.verification_id);
   g_assert_cmpstr (doc_type, ==, "drivers_license");
   g_assert_cmpint (db_count (store, "SELECT count(*) FROM audit WHERE action = 'checkin'"), ==, 4);
 
@@ -339,9 +307,9 @@ test_already_in (gconstpointer data)
   g_assert_cmpstr (again.member_number, ==, first.member_number);
   g_assert_cmpint (again.verification_id, !=, first.verification_id);
   g_assert_cmpint (again.visit_id, !=, first.visit_id);
-  g_assert_cmpint (db_int (store, "SELECT count(*) FROM verifications WHERE customer_id = ?", first.customer_id),
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count(*) FROM verifications WHERE customer_id = ?", first.customer_id),
                    ==, 2);
-  g_assert_cmpint (db_int (store, "SELECT verification_id FROM visits WHERE id = ?", again.visit_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT verification_id FROM visits WHERE id = ?", again.visit_id), ==,
                    again.verification_id);
   dc_checkin_result_clear (&first);
   dc_checkin_result_clear (&again);
@@ -438,7 +406,7 @@ run_minor_case (Template *t, const MinorCase *c, const char *zone)
       g_assert_true (checkin (store, t->base.counter, &id, c->terminal, &r, &error));
       g_assert_no_error (error);
       g_assert_cmpint (r.minor, ==, c->minor);
-      g_assert_cmpint (db_int (store, "SELECT minor FROM visits WHERE id = ?", r.visit_id), ==, c->minor ? 1 : 0);
+      g_assert_cmpint (dc_test_db_int (store, "SELECT minor FROM visits WHERE id = ?", r.visit_id), ==, c->minor ? 1 : 0);
     }
   else
     {
@@ -619,20 +587,20 @@ test_move (gconstpointer data)
   new_session = open_session_on (store, "PC-2");
   g_assert_cmpint (new_session, >, old_session);
   g_assert_cmpint (open_session_on (store, "PC-1"), ==, 0);
-  g_assert_cmpint (db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", old_session), ==, clock.now);
-  g_assert_cmpint (db_int (store, "SELECT started_at FROM terminal_sessions WHERE id = ?", new_session), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", old_session), ==, clock.now);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT started_at FROM terminal_sessions WHERE id = ?", new_session), ==,
                    clock.now);
-  g_assert_cmpint (db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", new_session), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", new_session), ==,
                    adult.visit_id);
   g_assert_true (db_is_null (store, "SELECT exited_at FROM visits WHERE id = ?", adult.visit_id));
-  g_assert_cmpint (db_int (store, "SELECT count(*) FROM terminal_sessions WHERE visit_id = ?", adult.visit_id), ==, 2);
-  g_assert_cmpint (db_int (store, "SELECT count(*) FROM terminal_sessions WHERE visit_id = ? AND ended_at IS NULL",
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count(*) FROM terminal_sessions WHERE visit_id = ?", adult.visit_id), ==, 2);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count(*) FROM terminal_sessions WHERE visit_id = ? AND ended_at IS NULL",
                           adult.visit_id), ==, 1);
 
   /* a minor may move between filtered terminals */
   g_assert_true (dc_move (store, t->base.counter, "PC-3", "PC-4", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", open_session_on (store, "PC-4")),
+  g_assert_cmpint (dc_test_db_int (store, "SELECT visit_id FROM terminal_sessions WHERE id = ?", open_session_on (store, "PC-4")),
                    ==, minor.visit_id);
   /* and the freed terminal takes the next customer */
   g_assert_true (dc_move (store, t->base.counter, "PC-2", "PC-1", &error));
@@ -668,12 +636,12 @@ test_checkout (gconstpointer data)
   clock.now = enter + 90 * G_TIME_SPAN_MINUTE;
   g_assert_true (dc_checkout (store, t->base.counter, "PC-1", 0, DC_EXIT_STAFF, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "SELECT exited_at FROM visits WHERE id = ?", a.visit_id), ==, clock.now);
-  g_assert_cmpint (db_int (store, "SELECT staff_out FROM visits WHERE id = ?", a.visit_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT exited_at FROM visits WHERE id = ?", a.visit_id), ==, clock.now);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT staff_out FROM visits WHERE id = ?", a.visit_id), ==,
                    dc_actor_staff_id (t->base.counter));
-  reason = db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", a.visit_id);
+  reason = dc_test_db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", a.visit_id);
   g_assert_cmpstr (reason, ==, "staff");
-  g_assert_cmpint (db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", a.session_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", a.session_id), ==,
                    clock.now);
   g_assert_cmpint (open_session_on (store, "PC-1"), ==, 0);
 
@@ -682,9 +650,9 @@ test_checkout (gconstpointer data)
   g_assert_true (dc_checkout (store, t->base.counter, NULL, b.visit_id, DC_EXIT_CUSTOMER, &error));
   g_assert_no_error (error);
   g_free (reason);
-  reason = db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", b.visit_id);
+  reason = dc_test_db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", b.visit_id);
   g_assert_cmpstr (reason, ==, "customer");
-  g_assert_cmpint (db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", b.session_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", b.session_id), ==,
                    clock.now);
   g_assert_cmpint (open_session_on (store, "PC-2"), ==, 0);
 
@@ -693,7 +661,7 @@ test_checkout (gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (db_is_null (store, "SELECT staff_out FROM visits WHERE id = ?", c.visit_id));
   g_free (reason);
-  reason = db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", c.visit_id);
+  reason = dc_test_db_text (store, "SELECT exit_reason FROM visits WHERE id = ?", c.visit_id);
   g_assert_cmpstr (reason, ==, "auto");
 
   /* nothing left to check out */
@@ -785,8 +753,8 @@ test_member (gconstpointer data)
   g_assert_false (m.new_customer);
   g_assert_false (m.minor);
   g_assert_cmpint (m.visit_id, !=, doc.visit_id);
-  g_assert_cmpint (db_int (store, "SELECT count(*) FROM verifications WHERE customer_id = ?", doc.customer_id), ==, 1);
-  g_assert_cmpint (db_int (store, "SELECT verification_id FROM visits WHERE id = ?", m.visit_id), ==,
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count(*) FROM verifications WHERE customer_id = ?", doc.customer_id), ==, 1);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT verification_id FROM visits WHERE id = ?", m.visit_id), ==,
                    doc.verification_id);
   g_assert_cmpint (db_count (store, "SELECT count(*) FROM audit WHERE action = 'checkin-member'"), ==, 2);
 
@@ -866,7 +834,7 @@ test_member_minor (gconstpointer data)
   g_assert_true (dc_checkin_member (store, t->base.counter, doc.member_number, "PC-4", &m, &error));
   g_assert_no_error (error);
   g_assert_true (m.minor);
-  g_assert_cmpint (db_int (store, "SELECT minor FROM visits WHERE id = ?", m.visit_id), ==, 1);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT minor FROM visits WHERE id = ?", m.visit_id), ==, 1);
   clock.now += G_TIME_SPAN_HOUR;
   g_assert_true (dc_checkout (store, t->base.counter, NULL, m.visit_id, DC_EXIT_CURFEW, &error));
   dc_checkin_result_clear (&m);
@@ -876,7 +844,7 @@ test_member_minor (gconstpointer data)
   g_assert_true (dc_checkin_member (store, t->base.counter, doc.member_number, "PC-1", &m, &error));
   g_assert_no_error (error);
   g_assert_false (m.minor);
-  g_assert_cmpint (db_int (store, "SELECT minor FROM visits WHERE id = ?", m.visit_id), ==, 0);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT minor FROM visits WHERE id = ?", m.visit_id), ==, 0);
   /* and the terminal is theirs */
   person_identity (&id, "佐藤 花子", 3, 3, 1980);
   g_assert_false (checkin (store, t->base.counter, &id, "PC-1", &busy, &error));
@@ -932,7 +900,7 @@ test_read_identity (gconstpointer data)
       g_assert_false (g_date_valid (&rec->identity.doc_issued));
       g_assert_false (rec->identity.non_resident);
       g_assert_false (rec->identity.address_differs);
-      g_assert_cmpint (db_int (store, "SELECT count(*) FROM audit WHERE action = 'read' AND subject_id = ?",
+      g_assert_cmpint (dc_test_db_int (store, "SELECT count(*) FROM audit WHERE action = 'read' AND subject_id = ?",
                                r.verification_id), ==, round);
     }
 

@@ -45,13 +45,7 @@ typedef struct {
 static void
 ctl5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, const char *fd5, DcTestRun *run)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, ctx->ctl);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  dc_test_run ((const char *const *) argv->pdata, ctx->xdg, fd3, fd4, fd5, run);
+  dc_test_ctl (ctx->ctl, args, ctx->xdg, fd3, fd4, fd5, run);
 }
 
 static void
@@ -64,31 +58,13 @@ ctl (const Ctx *ctx, const char *const *args, const char *fd3, DcTestRun *run)
 static char *
 ctl_ok5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, const char *fd5)
 {
-  DcTestRun run = { 0 };
-  char *out;
-
-  ctl5 (ctx, args, fd3, fd4, fd5, &run);
-  if (run.status != 0)
-    g_test_message ("daicho-ctl %s failed (%d): %s", args[0], run.status, run.err);
-  g_assert_cmpint (run.status, ==, 0);
-  out = g_steal_pointer (&run.out);
-  dc_test_run_clear (&run);
-  return out;
+  return dc_test_ctl_ok (ctx->ctl, args, ctx->xdg, fd3, fd4, fd5);
 }
 
 static char *
 ctl_ok (const Ctx *ctx, const char *const *args, const char *fd3)
 {
   return ctl_ok5 (ctx, args, fd3, NULL, NULL);
-}
-
-static void
-assert_human (const char *what, const char *text)
-{
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-  if (strstr (text, "(null)") != NULL || strstr (text, "CRITICAL") != NULL || strstr (text, "WARNING") != NULL
-      || strstr (text, "assertion") != NULL || strstr (text, "%s") != NULL)
-    g_error ("%s is not a message for people: %s", what, text);
 }
 
 static void
@@ -120,9 +96,7 @@ sql (const Ctx *ctx, const char *dir, const char *query)
 static gint64
 sql_int (const Ctx *ctx, const char *dir, const char *query)
 {
-  g_autofree char *out = sql (ctx, dir, query);
-
-  return g_ascii_strtoll (out, NULL, 10);
+  return dc_test_sqlite3_int (ctx->sqlite3, dir, query);
 }
 
 /* init prints the recovery key once, alone on an indented line. */
@@ -427,7 +401,7 @@ test_refused (gconstpointer data)
   g_assert_cmpint (run.status, ==, c->status);
   g_assert_cmpstr (run.err, !=, "");
   g_assert_true (g_str_has_suffix (run.err, "\n"));
-  assert_human ("stderr", run.err);
+  dc_test_assert_human ("stderr", run.err);
   if (c->says != NULL)
     assert_has (run.err, c->says);
   if (c->says_too != NULL)
@@ -467,7 +441,7 @@ hold_add_ok (Ctx *ctx, const char *const *args, const char *secret)
 {
   g_autofree char *out = ctl_ok (ctx, args, secret);
 
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   return placed_id (out);
 }
 
@@ -524,7 +498,7 @@ test_holds (gconstpointer data)
   /* the list needs no secret, shows every hold with its scope, and no personal data */
   out = ctl_ok (ctx, list, NULL);
   g_test_message ("%s", out);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   g_assert_null (strstr (out, "山田"));
   g_assert_null (strstr (out, "西新宿"));
   block = hold_block (out, visit_hold);
@@ -690,7 +664,7 @@ test_purge (gconstpointer data)
     before = records_fingerprint (ctx, dir);
     dry = ctl_ok (ctx, dry_run, NULL);
     g_test_message ("dry run:\n%s", dry);
-    assert_human ("stdout", dry);
+    dc_test_assert_human ("stdout", dry);
     assert_has (dry, "Dry run");
     after = records_fingerprint (ctx, dir);
     g_assert_cmpstr (after, ==, before);   /* a dry run removes nothing */
@@ -703,7 +677,7 @@ test_purge (gconstpointer data)
 
     done = ctl_ok (ctx, purge, NULL);
     g_test_message ("purge:\n%s", done);
-    assert_human ("stdout", done);
+    dc_test_assert_human ("stdout", done);
     row_numbers (done, "Total", purged);
     assert_has (done, "Purged the records");
     row_numbers (done, "Held back", held_done);
@@ -777,7 +751,7 @@ test_backup_restore (gconstpointer data)
   before = records_fingerprint (ctx, dir);
   out = ctl_ok (ctx, backup, NULL);
   g_test_message ("%s", out);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   file = written_path (out);
   g_assert_true (g_str_has_prefix (file, backups));
   g_assert_true (g_str_has_suffix (file, ".daicho-backup"));
@@ -799,7 +773,7 @@ test_backup_restore (gconstpointer data)
     out = ctl_ok (ctx, restore, PASSPHRASE);
   }
   g_test_message ("%s", out);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   assert_has (out, "保存期間テスト店");
   assert_has (out, "Restored");
   assert_has (out, "Intact.");
@@ -876,7 +850,7 @@ test_restore_new (gconstpointer data)
       ctl (ctx, refused[i].args, refused[i].secret, &run);
       g_test_message ("exit %d, stderr: %s", run.status, run.err);
       g_assert_cmpint (run.status, ==, 1);
-      assert_human ("stderr", run.err);
+      dc_test_assert_human ("stderr", run.err);
       assert_has (run.err, refused[i].says);
       g_assert_null (strstr (run.out, "Restored"));
       g_assert_null (strstr (run.err, refused[i].secret));
@@ -895,7 +869,7 @@ test_restore_new (gconstpointer data)
   /* the recovery key on paper */
   out = ctl_ok (ctx, with_key, ctx->recovery);
   g_test_message ("%s", out);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   assert_has (out, "保存期間テスト店");
   assert_has (out, "Restored into");
   assert_has (out, "Intact.");
@@ -1135,7 +1109,7 @@ test_schedule (gconstpointer data)
 
   out = ctl_ok (ctx, install, NULL);
   g_test_message ("%s", out);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   assert_has (out, units);
   assert_has (out, backups);
   g_clear_pointer (&out, g_free);
@@ -1168,7 +1142,7 @@ test_schedule (gconstpointer data)
   g_clear_pointer (&log, g_free);
 
   out = ctl_ok (ctx, remove, NULL);
-  assert_human ("stdout", out);
+  dc_test_assert_human ("stdout", out);
   g_clear_pointer (&out, g_free);
   log = take_log (ctx);
   g_assert_cmpstr (log, ==, "--user disable --now daicho-purge.timer daicho-backup.timer\n--user daemon-reload\n");
@@ -1222,7 +1196,7 @@ test_schedule_systemctl_fails (gconstpointer data)
   ctl (ctx, install, NULL, &run);
   g_test_message ("%s", run.err);
   g_assert_cmpint (run.status, ==, 1);
-  assert_human ("stderr", run.err);
+  dc_test_assert_human ("stderr", run.err);
   assert_has (run.err, "units are written");
   assert_has (run.err, units);
   assert_has (run.err, "Failed to connect to bus");
@@ -1307,7 +1281,7 @@ test_help (gconstpointer data)
       g_test_message ("%s --help:\n%s", name, run.out);
       g_assert_cmpint (run.status, ==, 0);
       g_assert_cmpstr (run.err, ==, "");
-      assert_human ("stdout", run.out);
+      dc_test_assert_human ("stdout", run.out);
       assert_has (run.out, line);
       g_assert_null (strstr (run.out, "FILE FILE"));
       assert_has (run.out, "--store");

@@ -28,13 +28,7 @@ typedef struct {
 static void
 ctl5 (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, const char *fd5, DcTestRun *run)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, ctx->ctl);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  dc_test_run ((const char *const *) argv->pdata, ctx->xdg, fd3, fd4, fd5, run);
+  dc_test_ctl (ctx->ctl, args, ctx->xdg, fd3, fd4, fd5, run);
 }
 
 static void
@@ -47,13 +41,7 @@ ctl (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4, 
 static void
 ctl_ok (const Ctx *ctx, const char *const *args, const char *fd3, const char *fd4)
 {
-  DcTestRun run = { 0 };
-
-  ctl (ctx, args, fd3, fd4, &run);
-  if (run.status != 0)
-    g_test_message ("daicho-ctl %s failed: %s", args[0], run.err);
-  g_assert_cmpint (run.status, ==, 0);
-  dc_test_run_clear (&run);
+  g_free (dc_test_ctl_ok (ctx->ctl, args, ctx->xdg, fd3, fd4, NULL));
 }
 
 /* ---- stores ---- */
@@ -138,21 +126,10 @@ records_fingerprint (const Ctx *ctx, const char *dir)
 static gint64
 audit_entries (const Ctx *ctx, const char *dir)
 {
-  g_autofree char *out = dc_test_sqlite3 (ctx->sqlite3, dir, "SELECT count(*) FROM audit;");
-
-  return g_ascii_strtoll (out, NULL, 10);
+  return dc_test_sqlite3_int (ctx->sqlite3, dir, "SELECT count(*) FROM audit;");
 }
 
 /* ---- checks on what the program said ---- */
-
-static void
-assert_human (const char *what, const char *text)
-{
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-  if (strstr (text, "(null)") != NULL || strstr (text, "CRITICAL") != NULL || strstr (text, "WARNING") != NULL
-      || strstr (text, "assertion") != NULL || strstr (text, "%s") != NULL)
-    g_error ("%s is not a message for people: %s", what, text);
-}
 
 static void
 assert_not_said (const DcTestRun *run, const char *secret)
@@ -459,7 +436,7 @@ test_refused (gconstpointer data)
   g_assert_cmpint (run.status, ==, c->status);
   g_assert_cmpstr (run.err, !=, "");
   g_assert_true (g_str_has_suffix (run.err, "\n"));
-  assert_human ("stderr", run.err);
+  dc_test_assert_human ("stderr", run.err);
   g_assert_null (strstr (run.out, "Checked in"));
   if (c->says != NULL)
     g_assert_nonnull (strstr (run.err, c->says));
@@ -525,7 +502,7 @@ test_pin_lockout (gconstpointer data)
     {
       ctl (ctx, checkin, NULL, "0000", &run);
       g_assert_cmpint (run.status, ==, 1);
-      assert_human ("stderr", run.err);
+      dc_test_assert_human ("stderr", run.err);
       g_assert_nonnull (strstr (run.err, "Wrong PIN"));
       if (i == 5)
         g_assert_nonnull (strstr (run.err, "locked"));
@@ -660,7 +637,7 @@ test_help (gconstpointer data)
       g_test_message ("%s %s --help", help_commands[i][0], help_commands[i][1]);
       g_assert_cmpint (run.status, ==, 0);
       g_assert_cmpstr (run.err, ==, "");
-      assert_human ("stdout", run.out);
+      dc_test_assert_human ("stdout", run.out);
       g_assert_nonnull (strstr (run.out, "Usage"));
       if (help_commands[i][0] != NULL)
         {

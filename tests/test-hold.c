@@ -176,15 +176,9 @@ world_ensure (World *w)
 static DcStore *
 fresh_store (World *w)
 {
-  g_autofree char *dir = NULL;
-  DcStore *store;
-
   world_ensure (w);
-  dir = dc_test_template_copy (&w->base);
-  store = dc_test_store_open (dir);
   at (w, 7, 12, 0);
-  dc_test_store_use_clock (store, &w->now);
-  return store;
+  return dc_test_template_open (&w->base, &w->now);
 }
 
 /* ---- helpers ---- */
@@ -235,39 +229,13 @@ hold_release (DcStore *store, DcActor *manager, gint64 id)
 }
 
 static gint64
-sql_int (DcStore *store, const char *sql, gint64 arg)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean found = FALSE;
-  gint64 n = -1;
-
-  g_assert_true (dc_db_int (dc_store_db (store), &n, &found, &error, sql, "i", arg));
-  g_assert_no_error (error);
-  g_assert_true (found);
-  return n;
-}
-
-static char *
-sql_text (DcStore *store, const char *sql, gint64 arg)
-{
-  sqlite3_stmt *stmt = dc_db_query (dc_store_db (store), NULL, sql, "i", arg);
-  char *text;
-
-  g_assert_nonnull (stmt);
-  g_assert_true (dc_db_next (dc_store_db (store), stmt, NULL));
-  text = dc_db_col_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return text;
-}
-
-static gint64
 audit_count (DcStore *store, const char *action, gint64 hold_id, DcActor *actor)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE action = '%s'"
                                           " AND subject_table = 'holds' AND subject_id = ? AND staff_id = %"
                                           G_GINT64_FORMAT, action, dc_actor_staff_id (actor));
 
-  return sql_int (store, sql, hold_id);
+  return dc_test_db_int (store, sql, hold_id);
 }
 
 static gint64
@@ -275,7 +243,7 @@ total (DcStore *store, const char *table)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s WHERE ? = 0", table);
 
-  return sql_int (store, sql, 0);
+  return dc_test_db_int (store, sql, 0);
 }
 
 static gint
@@ -384,11 +352,11 @@ test_add_kinds (gconstpointer data)
     g_assert_cmpint (ids[i], >, ids[i - 1]);
 
   /* the machine form */
-  raw_visit = sql_text (store, "SELECT scope FROM holds WHERE id = ?", ids[0]);
-  raw_customer = sql_text (store, "SELECT scope FROM holds WHERE id = ?", ids[1]);
-  raw_verification = sql_text (store, "SELECT scope FROM holds WHERE id = ?", ids[2]);
-  raw_range = sql_text (store, "SELECT scope FROM holds WHERE id = ?", ids[3]);
-  raw_span = sql_text (store, "SELECT scope FROM holds WHERE id = ?", ids[4]);
+  raw_visit = dc_test_db_text (store, "SELECT scope FROM holds WHERE id = ?", ids[0]);
+  raw_customer = dc_test_db_text (store, "SELECT scope FROM holds WHERE id = ?", ids[1]);
+  raw_verification = dc_test_db_text (store, "SELECT scope FROM holds WHERE id = ?", ids[2]);
+  raw_range = dc_test_db_text (store, "SELECT scope FROM holds WHERE id = ?", ids[3]);
+  raw_span = dc_test_db_text (store, "SELECT scope FROM holds WHERE id = ?", ids[4]);
   want_visit = g_strdup_printf ("visit:%" G_GINT64_FORMAT, w->v1);
   want_customer = g_strdup_printf ("customer:%" G_GINT64_FORMAT, w->taro);
   want_verification = g_strdup_printf ("verification:%" G_GINT64_FORMAT, w->r1a);
@@ -475,7 +443,7 @@ test_permissions (gconstpointer data)
         g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
       }
   }
-  g_assert_cmpint (sql_int (store, "SELECT count (*) FROM holds WHERE id = ? AND released_at IS NULL", id), ==, 1);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM holds WHERE id = ? AND released_at IS NULL", id), ==, 1);
   hold_release (store, w->base.manager, id);
   g_assert_cmpint (audit_count (store, "hold-release", id, w->base.manager), ==, 1);
   dc_test_assert_intact (store);
@@ -629,7 +597,7 @@ test_release (gconstpointer data)
     g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
   }
   g_assert_cmpint (audit_count (store, "hold-release", released, w->base.manager), ==, 1);
-  g_assert_cmpint (sql_int (store, "SELECT released_at FROM holds WHERE id = ?", released), ==, w->now);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT released_at FROM holds WHERE id = ?", released), ==, w->now);
 
   hold_release (store, w->base.manager, kept);
   assert_collect (store, IDS (0), IDS (0), IDS (0));

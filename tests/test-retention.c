@@ -350,14 +350,8 @@ template_ensure (Template *t)
 static DcStore *
 fresh_store (Template *t, gint64 *now)
 {
-  g_autofree char *dir = NULL;
-  DcStore *store;
-
   template_ensure (t);
-  dir = dc_test_template_copy (&t->base);
-  store = dc_test_store_open (dir);
-  dc_test_store_use_clock (store, now);
-  return store;
+  return dc_test_template_open (&t->base, now);
 }
 
 /* Customer @n (a person of their own) checks in on PC-0@n at *@now. */
@@ -397,19 +391,6 @@ assert_visit (DcStore *store, gint64 visit_id, gint64 exited_at, const char *rea
   g_assert_cmpstr (row.exit_reason, ==, reason);
   g_assert_cmpint (row.staff_out, ==, 0);
   dc_visit_row_clear (&row);
-}
-
-static gint64
-count (DcStore *store, const char *sql, gint64 arg)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean found = FALSE;
-  gint64 n = -1;
-
-  g_assert_true (dc_db_int (dc_store_db (store), &n, &found, &error, sql, "i", arg));
-  g_assert_no_error (error);
-  g_assert_true (found);
-  return n;
 }
 
 static guint
@@ -453,20 +434,20 @@ test_close_stale_default (gconstpointer data)
   assert_visit (store, v24, 0, NULL);
   assert_visit (store, v23, 0, NULL);
   /* the visit checked out earlier is untouched */
-  g_assert_cmpint (count (store, "SELECT exited_at FROM visits WHERE id = ?", v_done), ==, base - 29 * HOUR);
-  g_assert_cmpint (count (store, "SELECT count (*) FROM visits WHERE id = ? AND exit_reason = 'staff'", v_done), ==, 1);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT exited_at FROM visits WHERE id = ?", v_done), ==, base - 29 * HOUR);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM visits WHERE id = ? AND exit_reason = 'staff'", v_done), ==, 1);
 
   /* its session ended then too; the others are still open */
-  session = count (store, "SELECT id FROM terminal_sessions WHERE visit_id = ?", v25);
-  g_assert_cmpint (count (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", session), ==, base);
-  g_assert_cmpint (count (store, "SELECT count (*) FROM terminal_sessions WHERE ended_at IS NULL AND ? = 0", 0), ==, 2);
+  session = dc_test_db_int (store, "SELECT id FROM terminal_sessions WHERE visit_id = ?", v25);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT ended_at FROM terminal_sessions WHERE id = ?", session), ==, base);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM terminal_sessions WHERE ended_at IS NULL AND ? = 0", 0), ==, 2);
 
   /* audited as the system, one entry per changed row */
-  g_assert_cmpint (count (store, "SELECT count (*) FROM audit WHERE action = 'auto-close'"
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM audit WHERE action = 'auto-close'"
                                  " AND coalesce (staff_id, 0) = ?", 0), ==, 2);
-  g_assert_cmpint (count (store, "SELECT count (*) FROM audit WHERE action = 'auto-close' AND subject_table = 'visits'"
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM audit WHERE action = 'auto-close' AND subject_table = 'visits'"
                                  " AND subject_id = ?", v25), ==, 1);
-  g_assert_cmpint (count (store, "SELECT count (*) FROM audit WHERE action = 'auto-close'"
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM audit WHERE action = 'auto-close'"
                                  " AND subject_table = 'terminal_sessions' AND subject_id = ?", session), ==, 1);
 
   /* nothing more to do at once; a second later the one open 24 h goes */
@@ -525,10 +506,10 @@ test_close_stale_nothing (gconstpointer data)
   Template *t = (Template *) data;
   gint64 now = dc_test_tokyo (2026, 3, 10, 12, 0);
   g_autoptr(DcStore) store = fresh_store (t, &now);
-  gint64 entries = count (store, "SELECT count (*) FROM audit WHERE ? = 0", 0);
+  gint64 entries = dc_test_db_int (store, "SELECT count (*) FROM audit WHERE ? = 0", 0);
 
   g_assert_cmpuint (close_stale (store), ==, 0);
-  g_assert_cmpint (count (store, "SELECT count (*) FROM audit WHERE ? = 0", 0), ==, entries);
+  g_assert_cmpint (dc_test_db_int (store, "SELECT count (*) FROM audit WHERE ? = 0", 0), ==, entries);
 }
 
 int

@@ -183,3 +183,44 @@ dc_ctl_sign_in_passphrase (DcStore *store, DcCtlCommon *common)
     dc_ctl_fail (error);
   return actor;
 }
+
+DcStore *
+dc_ctl_parse_open (const char *name, const char *summary, GOptionEntry *entries, int *argc, char ***argv, int *rc)
+{
+  DcCtlCommon common = { 0 };
+  DcStore *store = NULL;
+
+  if (!dc_ctl_parse (name, NULL, summary, entries, 0, &common, argc, argv))
+    *rc = DC_CTL_EXIT_USAGE;
+  else if ((store = dc_ctl_open_store (&common)) == NULL)
+    *rc = DC_CTL_EXIT_FAILED;
+  dc_ctl_common_clear (&common);
+  return store;
+}
+
+DcActor *
+dc_ctl_sign_in_manager (DcStore *store, DcCtlCommon *common, gboolean recovery)
+{
+  g_autoptr(DcSecret) code = NULL;
+  GError *error = NULL;
+  DcActor *actor;
+
+  if (!recovery)
+    return dc_ctl_sign_in_passphrase (store, common);
+  code = dc_ctl_secret (common->recovery_fd, _("Recovery key: "));
+  if (code == NULL)
+    return NULL;
+  actor = dc_store_sign_in_recovery (store, common->staff, code, &error);
+  if (actor == NULL)
+    dc_ctl_fail (error);
+  return actor;
+}
+
+int
+dc_ctl_dispatch (int argc, char **argv, const DcCtlSubcommand *subcommands, const char *usage)
+{
+  for (const DcCtlSubcommand *s = subcommands; argc >= 2 && s->name != NULL; s++)
+    if (g_str_equal (argv[1], s->name))
+      return s->run (argc - 1, argv + 1);
+  return dc_ctl_usage ("%s", usage);
+}

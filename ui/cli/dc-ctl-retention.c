@@ -210,7 +210,6 @@ print_hold (DcStore *store, const DcHold *h)
 static int
 hold_list (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   gboolean all = FALSE;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Released holds too"), NULL },
@@ -219,15 +218,13 @@ hold_list (int argc, char **argv)
   g_autoptr(DcStore) store = NULL;
   g_autoptr(GArray) holds = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("hold list", NULL,
-                     N_("List the holds in force, newest first. Holds carry no personal data: no secret is needed."),
-                     entries, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("hold list",
+                             N_("List the holds in force, newest first. Holds carry no personal data: no secret is needed."),
+                             entries, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   holds = dc_hold_list (store, all, &error);
   if (holds == NULL)
     return dc_ctl_fail (error);
@@ -281,13 +278,11 @@ hold_release (int argc, char **argv)
 int
 dc_ctl_hold (int argc, char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "add"))
-    return hold_add (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "list"))
-    return hold_list (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "release"))
-    return hold_release (argc - 1, argv + 1);
-  return dc_ctl_usage ("%s", _("Usage: daicho-ctl hold add|list|release [OPTION…]"));
+  static const DcCtlSubcommand subcommands[] = {
+    { "add", hold_add }, { "list", hold_list }, { "release", hold_release }, { NULL }
+  };
+
+  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl hold add|list|release [OPTION…]"));
 }
 
 /* ---- purge ---- */
@@ -365,7 +360,6 @@ print_plan (DcStore *store, const DcPurgePlan *plan, gboolean done)
 int
 dc_ctl_purge (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   gboolean dry_run = FALSE;
   GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only show what would be removed"), NULL },
@@ -374,17 +368,15 @@ dc_ctl_purge (int argc, char **argv)
   g_autoptr(DcStore) store = NULL;
   g_autoptr(DcPurgePlan) plan = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("purge", NULL,
-                     N_("Remove for good every record past its retention date (three years after the service "
-                        "ended) that no hold keeps; visits left open too long are closed first. Prints the "
-                        "counts by month of service end. Needs no secret, so a timer can run it."),
-                     entries, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("purge",
+                             N_("Remove for good every record past its retention date (three years after the service "
+                                "ended) that no hold keeps; visits left open too long are closed first. Prints the "
+                                "counts by month of service end. Needs no secret, so a timer can run it."),
+                             entries, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   if (dry_run)
     plan = dc_purge_plan (store, &error);
   else if (!dc_purge_run (store, 0, &plan, &error))
@@ -441,24 +433,6 @@ dc_ctl_backup (int argc, char **argv)
   return 0;
 }
 
-static DcActor *
-restore_sign_in (DcStore *store, DcCtlCommon *common, gboolean recovery)
-{
-  g_autoptr(DcSecret) code = NULL;
-  GError *error = NULL;
-  DcActor *actor;
-
-  if (!recovery)
-    return dc_ctl_sign_in_passphrase (store, common);
-  code = dc_ctl_secret (common->recovery_fd, _("Recovery key: "));
-  if (code == NULL)
-    return NULL;
-  actor = dc_store_sign_in_recovery (store, common->staff, code, &error);
-  if (actor == NULL)
-    dc_ctl_fail (error);
-  return actor;
-}
-
 static void
 print_backup_info (const DcBackupInfo *info, GTimeZone *tz)
 {
@@ -481,7 +455,7 @@ restore_unpack (DcCtlCommon *common, gboolean recovery, const char *file, char *
   char *unpacked;
 
   store = dc_ctl_open_store (common);
-  if (store == NULL || (manager = restore_sign_in (store, common, recovery)) == NULL)
+  if (store == NULL || (manager = dc_ctl_sign_in_manager (store, common, recovery)) == NULL)
     return NULL;
   if (!dc_backup_inspect (file, &info, &error))
     {
@@ -646,7 +620,6 @@ self_path (void)
 static int
 schedule_install (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autofree char *backup_dir = NULL;
   GOptionEntry entries[] = {
     { "backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &backup_dir,
@@ -658,17 +631,15 @@ schedule_install (int argc, char **argv)
   g_autofree char *units = NULL;
   g_autofree char *backups = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("schedule install", NULL,
-                     N_("Install and start systemd user timers that run the purge and then a backup every day "
-                        "(a run missed while the computer was off happens at the next start). One store per "
-                        "user account."),
-                     entries, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("schedule install",
+                             N_("Install and start systemd user timers that run the purge and then a backup every day "
+                                "(a run missed while the computer was off happens at the next start). One store per "
+                                "user account."),
+                             entries, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   ctl = self_path ();
   if (ctl == NULL)
     {
@@ -688,18 +659,15 @@ schedule_install (int argc, char **argv)
 static int
 schedule_remove (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("schedule remove", NULL,
-                     N_("Stop the daily purge and backup and remove their units. Backups already written stay."),
-                     NULL, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("schedule remove",
+                             N_("Stop the daily purge and backup and remove their units. Backups already written stay."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   if (!dc_schedule_remove (store, &error))
     return dc_ctl_fail (error);
   g_print ("%s\n", _("The daily purge and backup are no longer scheduled."));
@@ -724,19 +692,16 @@ print_when (DcStore *store, const char *label, gint64 at, const char *none)
 static int
 schedule_status (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_auto(DcScheduleStatus) status = { 0 };
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("schedule status", NULL,
-                     N_("Whether the daily purge and backup are installed and active, and when they last ran."),
-                     NULL, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("schedule status",
+                             N_("Whether the daily purge and backup are installed and active, and when they last ran."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   if (!dc_schedule_status (store, &status, &error))
     return dc_ctl_fail (error);
   print_pair (_("Installed:"), status.installed ? _("yes") : _("no"));
@@ -751,11 +716,9 @@ schedule_status (int argc, char **argv)
 int
 dc_ctl_schedule (int argc, char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "install"))
-    return schedule_install (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "remove"))
-    return schedule_remove (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "status"))
-    return schedule_status (argc - 1, argv + 1);
-  return dc_ctl_usage ("%s", _("Usage: daicho-ctl schedule install|remove|status [OPTION…]"));
+  static const DcCtlSubcommand subcommands[] = {
+    { "install", schedule_install }, { "remove", schedule_remove }, { "status", schedule_status }, { NULL }
+  };
+
+  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl schedule install|remove|status [OPTION…]"));
 }

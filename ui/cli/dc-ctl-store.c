@@ -156,17 +156,16 @@ out:
 static int
 staff_list (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_autoptr(GArray) rows = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("staff list", NULL, N_("List staff with their role and state."), NULL, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("staff list",
+                             N_("List staff with their role and state."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   rows = dc_db_staff_list (dc_store_db (store), &error);
   if (rows == NULL)
     return dc_ctl_fail (error);
@@ -244,20 +243,8 @@ staff_passphrase (int argc, char **argv)
   store = dc_ctl_open_store (&common);
   if (store == NULL)
     goto out;
-  if (recovery)
-    {
-      g_autoptr(DcSecret) code = dc_ctl_secret (common.recovery_fd, _("Recovery key: "));
-
-      if (code == NULL)
-        goto out;
-      manager = dc_store_sign_in_recovery (store, common.staff, code, &error);
-      if (manager == NULL)
-        {
-          rc = dc_ctl_fail (error);
-          goto out;
-        }
-    }
-  else if ((manager = dc_ctl_sign_in_passphrase (store, &common)) == NULL)
+  manager = dc_ctl_sign_in_manager (store, &common, recovery);
+  if (manager == NULL)
     goto out;
   secret = new_secret (common.new_passphrase_fd, _("New passphrase (10 characters or more): "),
                        _("The same passphrase again: "));
@@ -278,15 +265,12 @@ out:
 int
 dc_ctl_staff (int argc, char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "add"))
-    return staff_add (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "list"))
-    return staff_list (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "unlock"))
-    return staff_unlock (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "passphrase"))
-    return staff_passphrase (argc - 1, argv + 1);
-  return dc_ctl_usage ("%s", _("Usage: daicho-ctl staff add|list|unlock|passphrase [OPTION…]"));
+  static const DcCtlSubcommand subcommands[] = {
+    { "add", staff_add }, { "list", staff_list }, { "unlock", staff_unlock }, { "passphrase", staff_passphrase },
+    { NULL }
+  };
+
+  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl staff add|list|unlock|passphrase [OPTION…]"));
 }
 
 /* ---- terminals ---- */
@@ -331,18 +315,16 @@ terminal_add (int argc, char **argv)
 static int
 terminal_list (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_autoptr(GArray) rows = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("terminal list", NULL, N_("List terminals and whether each is free."), NULL, 0, &common,
-                     &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("terminal list",
+                             N_("List terminals and whether each is free."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   rows = dc_db_terminal_list (dc_store_db (store), &error);
   if (rows == NULL)
     return dc_ctl_fail (error);
@@ -359,11 +341,9 @@ terminal_list (int argc, char **argv)
 int
 dc_ctl_terminal (int argc, char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "add"))
-    return terminal_add (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "list"))
-    return terminal_list (argc - 1, argv + 1);
-  return dc_ctl_usage ("%s", _("Usage: daicho-ctl terminal add|list [OPTION…]"));
+  static const DcCtlSubcommand subcommands[] = { { "add", terminal_add }, { "list", terminal_list }, { NULL } };
+
+  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl terminal add|list [OPTION…]"));
 }
 
 /* ---- status ---- */
@@ -371,21 +351,19 @@ dc_ctl_terminal (int argc, char **argv)
 int
 dc_ctl_status (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_autoptr(GArray) in = NULL;
   g_autoptr(GArray) terminals = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
   guint free_terminals = 0, minors = 0;
   gint64 now;
 
-  if (!dc_ctl_parse ("status", NULL, N_("Who is in the store now. Shows no personal data and needs no secret."), NULL,
-                     0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("status",
+                             N_("Who is in the store now. Shows no personal data and needs no secret."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   in = dc_db_presence_list (dc_store_db (store), &error);
   terminals = in != NULL ? dc_db_terminal_list (dc_store_db (store), &error) : NULL;
   if (terminals == NULL)
@@ -440,20 +418,17 @@ dc_ctl_print_report (const DcVerifyReport *report)
 int
 dc_ctl_verify (int argc, char **argv)
 {
-  DcCtlCommon common = { 0 };
   g_autoptr(DcStore) store = NULL;
   g_autoptr(DcVerifyReport) report = NULL;
   GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
 
-  if (!dc_ctl_parse ("verify", NULL,
-                     N_("Walk the audit chain, recompute every record's hash and check every signature. "
-                        "Exit 0 when the store is intact; otherwise each problem is named."),
-                     NULL, 0, &common, &argc, &argv))
-    return DC_CTL_EXIT_USAGE;
-  store = dc_ctl_open_store (&common);
-  dc_ctl_common_clear (&common);
+  store = dc_ctl_parse_open ("verify",
+                             N_("Walk the audit chain, recompute every record's hash and check every signature. "
+                                "Exit 0 when the store is intact; otherwise each problem is named."),
+                             NULL, &argc, &argv, &rc);
   if (store == NULL)
-    return DC_CTL_EXIT_FAILED;
+    return rc;
   report = dc_audit_verify (store, &error);
   if (report == NULL)
     return dc_ctl_fail (error);

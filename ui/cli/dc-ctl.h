@@ -22,6 +22,12 @@ typedef struct {
 
 typedef int (*DcCtlCommand) (int argc, char **argv);
 
+/* One word after the command ("hold add"), and what runs it. */
+typedef struct {
+  const char   *name;
+  DcCtlCommand  run;
+} DcCtlSubcommand;
+
 /* Which shared options a command takes (--store always). */
 typedef enum {
   DC_CTL_STAFF          = 1 << 0,   /* --staff NAME: who acts */
@@ -39,6 +45,11 @@ gboolean  dc_ctl_parse (const char *name, const char *params, const char *summar
 void      dc_ctl_common_clear (DcCtlCommon *common);
 
 DcStore  *dc_ctl_open_store (DcCtlCommon *common);
+/* For a command that needs no secret and takes only --store of the shared options: parse
+ * @argv (no positional part), open the store and let the shared options go. NULL with *@rc
+ * set to the exit code after a usage error, --help, or a store that does not open. */
+DcStore  *dc_ctl_parse_open (const char *name, const char *summary, GOptionEntry *entries, int *argc,
+                             char ***argv, int *rc);
 /* Create-time: where the store goes. */
 char     *dc_ctl_store_dir (DcCtlCommon *common);
 
@@ -47,10 +58,15 @@ char     *dc_ctl_secret (gint fd, const char *prompt);
 
 DcActor  *dc_ctl_sign_in_pin (DcStore *store, DcCtlCommon *common);
 DcActor  *dc_ctl_sign_in_passphrase (DcStore *store, DcCtlCommon *common);
+/* With @recovery, --staff unlocks with the recovery key (--recovery-fd); else with their passphrase. */
+DcActor  *dc_ctl_sign_in_manager (DcStore *store, DcCtlCommon *common, gboolean recovery);
 
 /* Print "daicho-ctl: message" on stderr; returns DC_CTL_EXIT_FAILED. */
 int       dc_ctl_fail (GError *error);
 int       dc_ctl_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
+/* Run the subcommand in @subcommands (ended by a NULL name) that argv[1] names, with argv
+ * from there; else print @usage as a usage error. */
+int       dc_ctl_dispatch (int argc, char **argv, const DcCtlSubcommand *subcommands, const char *usage);
 /* Print what verify found and "Intact." or "NOT INTACT"; returns the exit code. */
 int       dc_ctl_print_report (const DcVerifyReport *report);
 
