@@ -34,7 +34,7 @@ put_bytes (GByteArray *out, GBytes *bytes)
 void
 dc_audit_entry_hash (const DcAuditRow *row, guint8 out[32])
 {
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new (256);
 
   put_str (buf, "daicho-audit-v1");
   dc_db_put_u64 (buf, (guint64) row->seq);
@@ -105,11 +105,22 @@ append (DcStore *store, gint64 staff_id, const char *action, const char *table, 
 }
 
 gboolean
-dc_audit_row (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, GError **error)
+dc_audit_row_canonical (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id,
+                        const GByteArray *canonical, GError **error)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   g_autoptr(GBytes) row_hash = NULL;
   guint8 hash[32];
+
+  dc_hash256 (canonical->data, canonical->len, hash);
+  row_hash = g_bytes_new (hash, 32);
+  return append (store, staff_id, action, table, id, row_hash, error);
+}
+
+gboolean
+dc_audit_row (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, GError **error)
+{
+  /* most rows fit: no growing on the way */
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (1024);
   gboolean found;
 
   if (!dc_db_row_canonical (dc_store_db (store), table, id, bytes, &found, error))
@@ -119,9 +130,7 @@ dc_audit_row (DcStore *store, gint64 staff_id, const char *action, const char *t
       g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, "audit: %s #%" G_GINT64_FORMAT " does not exist", table, id);
       return FALSE;
     }
-  dc_hash256 (bytes->data, bytes->len, hash);
-  row_hash = g_bytes_new (hash, 32);
-  return append (store, staff_id, action, table, id, row_hash, error);
+  return dc_audit_row_canonical (store, staff_id, action, table, id, bytes, error);
 }
 
 gboolean

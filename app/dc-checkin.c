@@ -1,5 +1,6 @@
 /* app/dc-checkin.c — check-in, seat change and check-out: rules first, then one transaction with its audit entries. */
 #include "dc-checkin.h"
+#include "dc-checkin-private.h"
 #include "dc-audit.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
@@ -46,54 +47,14 @@ require_counter (DcActor *actor, GError **error)
   return FALSE;
 }
 
-/* ---- the counter tier: when a minor turns 18, readable without the master key ---- */
-
-#define TIER_VERSION 1
-
-static void
-tier_ad (gint64 customer_id, gint64 verification_id, guint8 ad[32])
-{
-  memset (ad, 0, 32);
-  memcpy (ad, "daicho-tier-v1", 14);
-  for (int i = 0; i < 8; i++)
-    {
-      ad[16 + i] = (guint8) ((guint64) customer_id >> (56 - 8 * i));
-      ad[24 + i] = (guint8) ((guint64) verification_id >> (56 - 8 * i));
-    }
-}
-
-static GBytes *
-tier_seal (const DcVault *vault, gint64 customer_id, gint64 verification_id, const GDate *dob)
-{
-  guint8 plain[9], ad[32];
-  GDate adult, sixteen;
-  guint32 j18, j16;
-  g_autoptr(GBytes) bytes = NULL;
-
-  dc_date_turns (dob, 18, &adult);
-  dc_date_turns (dob, 16, &sixteen);
-  j18 = g_date_get_julian (&adult);
-  j16 = g_date_get_julian (&sixteen);
-  plain[0] = TIER_VERSION;
-  for (int i = 0; i < 4; i++)
-    {
-      plain[1 + i] = (guint8) (j18 >> (24 - 8 * i));
-      plain[5 + i] = (guint8) (j16 >> (24 - 8 * i));
-    }
-  bytes = g_bytes_new (plain, sizeof plain);
-  tier_ad (customer_id, verification_id, ad);
-  return dc_vault_tier_encrypt (vault, bytes, ad, sizeof ad);
-}
+/* ---- the counter tier (sealed in dc-checkin-prepare.c) ---- */
 
 gboolean
 dc_tier_dates (DcStore *store, const DcVault *vault, gint64 verification_id, GBytes *tier, GDate *adult_on,
                GDate *sixteen_on, GError **error)
 {
   DcVerificationRow row = { 0 };
-  gboolean found, decrypted, version_ok;
-  guint8 ad[32];
-  guint8 p[9];   /* version, then the two Julian days: small enough for the stack, wiped below */
-  guint32 j18 = 0, j16 = 0;
+  gboolean found, ok;
 
   if (!dc_db_verification_get (dc_store_db (store), verification_id, &row, &found, error))
     return FALSE;
@@ -103,38 +64,33 @@ dc_tier_dates (DcStore *store, const DcVault *vault, gint64 verification_id, GBy
                    verification_id);
       return FALSE;
     }
-  tier_ad (row.customer_id, row.id, ad);
-  /* the board reads this for every visit: no secure allocation per call (sodium_malloc costs
-   * an mmap, an mlock and guard pages, ~80 µs) */
-  decrypted = dc_vault_tier_decrypt_to (vault, tier != NULL ? tier : row.tier, ad, sizeof ad, p, sizeof p, error);
+  ok = dc_checkin_tier_open (vault, row.customer_id, row.id, tier != NULL ? tier : row.tier, adult_on, sixteen_on,
+                             error);
   dc_verification_row_clear (&row);
-  if (!decrypted)
-    return FALSE;
-  version_ok = p[0] == TIER_VERSION;
-  for (int i = 0; i < 4; i++)
+  return ok;
+}
+
+/* One workflow, one transaction (a savepoint when nested); in a batch, the caller's. */
+static gboolean
+workflow_begin (DcDb *db, gboolean batch, GError **error)
+{
+  if (batch)
     {
-      j18 = (j18 << 8) | p[1 + i];
-      j16 = (j16 << 8) | p[5 + i];
+      g_return_val_if_fail (dc_db_in_transaction (db), FALSE);
+      return TRUE;
     }
-  sodium_memzero (p, sizeof p);
-  if (!version_ok)
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_CRYPTO, _("The counter record of this customer is malformed."));
-      return FALSE;
-    }
-  if (!g_date_valid_julian (j18) || !g_date_valid_julian (j16))
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_CRYPTO, _("The counter record of this customer is malformed."));
-      return FALSE;
-    }
-  g_date_clear (adult_on, 1);
-  g_date_set_julian (adult_on, j18);
-  if (sixteen_on != NULL)
-    {
-      g_date_clear (sixteen_on, 1);
-      g_date_set_julian (sixteen_on, j16);
-    }
-  return TRUE;
+  return dc_db_begin (db, error);
+}
+
+static gboolean
+workflow_end (DcDb *db, gboolean batch, gboolean ok, GError **error)
+{
+  if (batch)
+    return ok;
+  ok = ok && dc_db_commit (db, error);
+  if (!ok)
+    dc_db_rollback (db);
+  return ok;
 }
 
 /* ---- shared steps ---- */
@@ -218,6 +174,38 @@ refuse_if_inside (DcStore *store, gint64 customer_id, const char *member, GError
   return FALSE;
 }
 
+/* ---- the audit entries of the rows written here ---- */
+
+#define CANONICAL_SIZE 1024   /* a verification's row is the largest, well under this */
+
+/* From the canonical bytes made of the values written (@made), else by reading the row back. */
+static gboolean
+audit_written (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, gboolean made,
+               const GByteArray *canonical, GError **error)
+{
+  if (made)
+    return dc_audit_row_canonical (store, staff_id, action, table, id, canonical, error);
+  return dc_audit_row (store, staff_id, action, table, id, error);
+}
+
+static gboolean
+audit_visit (DcStore *store, gint64 staff_id, const char *action, const DcVisitRow *row, GError **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (CANONICAL_SIZE);
+  gboolean made = dc_db_visit_canonical (dc_store_db (store), row, bytes);
+
+  return audit_written (store, staff_id, action, "visits", row->id, made, bytes, error);
+}
+
+static gboolean
+audit_session (DcStore *store, gint64 staff_id, const char *action, const DcSessionRow *row, GError **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (CANONICAL_SIZE);
+  gboolean made = dc_db_session_canonical (dc_store_db (store), row, bytes);
+
+  return audit_written (store, staff_id, action, "terminal_sessions", row->id, made, bytes, error);
+}
+
 /* Open the visit and its first session, with their audit entries. */
 static gboolean
 open_visit (DcStore *store, DcActor *actor, gint64 customer_id, gint64 verification_id, gint64 terminal_id,
@@ -233,82 +221,22 @@ open_visit (DcStore *store, DcActor *actor, gint64 customer_id, gint64 verificat
     .internet = internet,
   };
 
-  return dc_db_visit_insert (db, &visit, &result->visit_id, error)
-         && dc_audit_row (store, visit.staff_in, action, "visits", result->visit_id, error)
-         && dc_db_session_insert (db, result->visit_id, terminal_id, visit.entered_at, &result->session_id, error)
-         && dc_audit_row (store, visit.staff_in, action, "terminal_sessions", result->session_id, error);
-}
+  DcSessionRow session = { .terminal_id = terminal_id, .started_at = visit.entered_at };
 
-/* The person index: name and date of birth, normalised, under the index key. */
-static GBytes *
-person_index (const DcVault *vault, const char *name, const GDate *dob)
-{
-  g_autofree char *norm = dc_normalize_name (name);
-  g_autofree char *iso = dc_date_to_iso (dob);
-  g_autofree char *person = g_strconcat (norm, "\x1f", iso, NULL);
-  guint8 blind[DC_BLIND_BYTES];
-
-  dc_vault_blind_index (vault, "person", person, blind);
-  return g_bytes_new (blind, sizeof blind);
+  if (!dc_db_visit_insert (db, &visit, &visit.id, error)
+      || !audit_visit (store, visit.staff_in, action, &visit, error)
+      || !dc_db_session_insert (db, visit.id, terminal_id, visit.entered_at, &session.id, error))
+    return FALSE;
+  result->visit_id = session.visit_id = visit.id;
+  result->session_id = session.id;
+  return audit_session (store, visit.staff_in, action, &session, error);
 }
 
 /* ---- check-in from a document ---- */
 
-typedef struct {
-  GBytes  *payload;
-  GBytes  *person_index;
-  GBytes  *document_index;
-  guint32  name_index;
-  guint    age;
-  gboolean minor;
-} Prepared;
-
-static void
-prepared_clear (Prepared *p)
-{
-  g_clear_pointer (&p->payload, g_bytes_unref);
-  g_clear_pointer (&p->person_index, g_bytes_unref);
-  g_clear_pointer (&p->document_index, g_bytes_unref);
-}
-
-/* Everything that needs no lock: the rules, the sealing and the indexes. */
 static gboolean
-prepare (DcStore *store, const DcVault *vault, const DcIdentity *id, const GDate *day, Prepared *p,
-         DcField *bad_field, GError **error)
-{
-  const DcProfile *profile = dc_store_profile (store);
-  const DcDocType *doc;
-  g_autoptr(GBytes) plain = NULL;
-  g_autofree char *name = NULL;
-  guint8 blind[DC_BLIND_BYTES];
-
-  if (!dc_identity_check (id, day, profile->allow_health_insurance_card, bad_field, error))
-    return FALSE;
-  p->age = dc_date_age_on (&id->dob, day);
-  p->minor = dc_profile_is_minor (profile, p->age);
-
-  name = dc_normalize_name (id->name);
-  p->person_index = person_index (vault, id->name, &id->dob);
-  p->name_index = dc_vault_name_index (vault, name);
-
-  doc = dc_doc_type_lookup (id->doc_type);
-  if (doc->number_allowed && id->doc_number != NULL && *id->doc_number != '\0')
-    {
-      g_autofree char *number = dc_normalize_number (id->doc_number);
-      g_autofree char *key = g_strconcat (doc->code, "\x1f", number, NULL);
-
-      dc_vault_blind_index (vault, "document", key, blind);
-      p->document_index = g_bytes_new (blind, sizeof blind);
-    }
-
-  plain = dc_identity_serialize (id);
-  p->payload = dc_seal (dc_store_box_pk (store), plain);
-  return TRUE;
-}
-
-static gboolean
-checkin_locked (DcStore *store, DcActor *actor, const DcCheckinRequest *req, Prepared *p, DcCheckinResult *result,
-                GError **error)
+checkin_locked (DcStore *store, DcActor *actor, const DcCheckinPrepared *p, const char *label, gboolean internet,
+                DcCheckinResult *result, GError **error)
 {
   DcDb *db = dc_store_db (store);
   const DcVault *vault = dc_actor_vault (actor);
@@ -318,7 +246,8 @@ checkin_locked (DcStore *store, DcActor *actor, const DcCheckinRequest *req, Pre
   DcVerificationRow ver = { 0 };
   gboolean found, ok;
 
-  if (!take_terminal (store, req->terminal, p->minor, &terminal, error))
+  /* every refusal comes before the first write: a batch relies on it */
+  if (!take_terminal (store, label, p->minor, &terminal, error))
     return FALSE;
 
   ok = dc_db_customer_find_by_person (db, p->person_index, &result->customer_id, &result->member_number, &found,
@@ -331,9 +260,14 @@ checkin_locked (DcStore *store, DcActor *actor, const DcCheckinRequest *req, Pre
       ok = dc_db_next_id (db, "customers", &result->customer_id, error);
       if (ok)
         {
+          g_autoptr(GByteArray) bytes = g_byte_array_sized_new (CANONICAL_SIZE);
+
           result->member_number = dc_member_number_for_id (result->customer_id);
           ok = dc_db_customer_insert (db, result->customer_id, result->member_number, p->person_index, now, error)
-               && dc_audit_row (store, staff_id, "checkin", "customers", result->customer_id, error);
+               && audit_written (store, staff_id, "checkin", "customers", result->customer_id,
+                                 dc_db_customer_canonical (db, result->customer_id, result->member_number,
+                                                           p->person_index, now, bytes),
+                                 bytes, error);
         }
     }
 
@@ -344,30 +278,100 @@ checkin_locked (DcStore *store, DcActor *actor, const DcCheckinRequest *req, Pre
       ver.verified_at = now;
       ver.verifier_id = staff_id;
       ver.recorder_id = staff_id;
-      ver.doc_type = (char *) req->identity.doc_type;
+      ver.doc_type = (char *) p->doc_type;
       ver.payload = p->payload;
       ver.person_index = p->person_index;
       ver.document_index = p->document_index;
       ver.name_index = p->name_index;
-      ver.tier = tier_seal (vault, ver.customer_id, ver.id, &req->identity.dob);
-      ok = dc_db_verification_insert (db, &ver, &result->verification_id, error)
-           && dc_audit_row (store, staff_id, "checkin", "verifications", result->verification_id, error);
+      ver.tier = dc_checkin_tier_seal (vault, ver.customer_id, ver.id, &p->dob);
+      ok = dc_db_verification_insert (db, &ver, &result->verification_id, error);
+      if (ok)
+        {
+          g_autoptr(GByteArray) bytes = g_byte_array_sized_new (CANONICAL_SIZE);
+
+          ver.id = result->verification_id;
+          ok = audit_written (store, staff_id, "checkin", "verifications", ver.id,
+                              dc_db_verification_canonical (db, &ver, bytes), bytes, error);
+        }
       g_bytes_unref (ver.tier);
     }
 
   ok = ok && open_visit (store, actor, result->customer_id, result->verification_id, terminal.id, p->minor,
-                         req->internet, "checkin", result, error);
+                         internet, "checkin", result, error);
   result->minor = p->minor;
   dc_terminal_row_clear (&terminal);
   return ok;
+}
+
+static gboolean
+commit_checkin (DcStore *store, DcActor *actor, DcCheckinPrepared *p, const char *terminal, gboolean internet,
+                gboolean batch, DcCheckinResult *result, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  gboolean ok;
+
+  memset (result, 0, sizeof *result);
+  if (!require_counter (actor, error))
+    return FALSE;
+  if (!check_curfew (store, p->age, error))
+    {
+      result->bad_field = DC_FIELD_DOB;
+      return FALSE;
+    }
+
+  ok = workflow_begin (db, batch, error)
+       && workflow_end (db, batch, checkin_locked (store, actor, p, terminal, internet, result, error), error);
+  if (!ok)
+    {
+      dc_checkin_result_clear (result);
+      memset (result, 0, sizeof *result);
+    }
+  p->used = ok;
+  return ok;
+}
+
+/* A preparation made elsewhere: for this store, for today, not used yet. */
+static gboolean
+prepared_usable (DcStore *store, const DcCheckinPrepared *p, DcCheckinResult *result, GError **error)
+{
+  GDate today;
+
+  g_return_val_if_fail (p != NULL && p->store == store, FALSE);
+
+  memset (result, 0, sizeof *result);
+  dc_store_today (store, &today);
+  if (p->used)
+    g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                 _("This identity check was used for a check-in already: check the document again."));
+  else if (g_date_compare (&today, &p->day) != 0)
+    g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                 _("This identity was checked on another day: check the document again."));
+  else
+    return TRUE;
+  return FALSE;
+}
+
+gboolean
+dc_checkin_commit (DcStore *store, DcActor *actor, DcCheckinPrepared *prepared, const char *terminal,
+                   gboolean internet, DcCheckinResult *result, GError **error)
+{
+  return prepared_usable (store, prepared, result, error)
+         && commit_checkin (store, actor, prepared, terminal, internet, FALSE, result, error);
+}
+
+gboolean
+dc_batch_checkin (DcStore *store, DcActor *actor, DcCheckinPrepared *prepared, const char *terminal,
+                  gboolean internet, DcCheckinResult *result, GError **error)
+{
+  return prepared_usable (store, prepared, result, error)
+         && commit_checkin (store, actor, prepared, terminal, internet, TRUE, result, error);
 }
 
 gboolean
 dc_checkin (DcStore *store, DcActor *actor, const DcCheckinRequest *request, DcCheckinResult *result,
             GError **error)
 {
-  DcDb *db = dc_store_db (store);
-  Prepared p = { 0 };
+  DcCheckinPrepared p = { 0 };
   GDate today;
   gboolean ok;
 
@@ -375,33 +379,10 @@ dc_checkin (DcStore *store, DcActor *actor, const DcCheckinRequest *request, DcC
   if (!require_counter (actor, error))
     return FALSE;
   dc_store_today (store, &today);
-  if (!prepare (store, dc_actor_vault (actor), &request->identity, &today, &p, &result->bad_field, error))
-    {
-      prepared_clear (&p);
-      return FALSE;
-    }
-  if (!check_curfew (store, p.age, error))
-    {
-      result->bad_field = DC_FIELD_DOB;
-      prepared_clear (&p);
-      return FALSE;
-    }
-
-  ok = dc_db_begin (db, error);
-  if (ok)
-    {
-      ok = checkin_locked (store, actor, request, &p, result, error) && dc_db_commit (db, error);
-      if (!ok)
-        dc_db_rollback (db);
-    }
-  prepared_clear (&p);
-  if (!ok)
-    {
-      DcField field = result->bad_field;
-      dc_checkin_result_clear (result);
-      memset (result, 0, sizeof *result);
-      result->bad_field = field;
-    }
+  ok = dc_checkin_prepare_into (store, dc_actor_vault (actor), &request->identity, &today, &p, &result->bad_field,
+                                error)
+       && commit_checkin (store, actor, &p, request->terminal, request->internet, FALSE, result, error);
+  dc_checkin_prepared_clear (&p);
   return ok;
 }
 
@@ -412,7 +393,7 @@ member_locked (DcStore *store, DcActor *actor, const char *member, const char *l
                GError **error)
 {
   DcDb *db = dc_store_db (store);
-  DcVerificationRow ver = { 0 };
+  GBytes *tier = NULL;
   DcTerminalRow terminal = { 0 };
   GDate adult, sixteen, today;
   gboolean found, ok;
@@ -426,7 +407,7 @@ member_locked (DcStore *store, DcActor *actor, const char *member, const char *l
     }
   result->member_number = g_strdup (member);
   if (!refuse_if_inside (store, result->customer_id, member, error)
-      || !dc_db_verification_latest (db, result->customer_id, &ver, &found, error))
+      || !dc_db_verification_latest_tier (db, result->customer_id, &result->verification_id, &tier, &found, error))
     return FALSE;
   if (!found)
     {
@@ -434,9 +415,9 @@ member_locked (DcStore *store, DcActor *actor, const char *member, const char *l
                    member);
       return FALSE;
     }
-  result->verification_id = ver.id;
-  ok = dc_tier_dates (store, dc_actor_vault (actor), ver.id, ver.tier, &adult, &sixteen, error);
-  dc_verification_row_clear (&ver);
+  ok = dc_checkin_tier_open (dc_actor_vault (actor), result->customer_id, result->verification_id, tier, &adult,
+                             &sixteen, error);
+  g_bytes_unref (tier);
   if (!ok)
     return FALSE;
 
@@ -456,9 +437,9 @@ member_locked (DcStore *store, DcActor *actor, const char *member, const char *l
   return ok;
 }
 
-gboolean
-dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
-                   DcCheckinResult *result, GError **error)
+static gboolean
+checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal, gboolean batch,
+                DcCheckinResult *result, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autofree char *member = NULL;
@@ -472,19 +453,28 @@ dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, co
       g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("This is not a valid member number: check the digits."));
       return FALSE;
     }
-  ok = dc_db_begin (db, error);
-  if (ok)
-    {
-      ok = member_locked (store, actor, member, terminal, result, error) && dc_db_commit (db, error);
-      if (!ok)
-        dc_db_rollback (db);
-    }
+  ok = workflow_begin (db, batch, error)
+       && workflow_end (db, batch, member_locked (store, actor, member, terminal, result, error), error);
   if (!ok)
     {
       dc_checkin_result_clear (result);
       memset (result, 0, sizeof *result);
     }
   return ok;
+}
+
+gboolean
+dc_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
+                   DcCheckinResult *result, GError **error)
+{
+  return checkin_member (store, actor, member_number, terminal, FALSE, result, error);
+}
+
+gboolean
+dc_batch_checkin_member (DcStore *store, DcActor *actor, const char *member_number, const char *terminal,
+                         DcCheckinResult *result, GError **error)
+{
+  return checkin_member (store, actor, member_number, terminal, TRUE, result, error);
 }
 
 /* ---- finding a returning customer ---- */
@@ -505,7 +495,7 @@ dc_find_person (DcStore *store, DcActor *actor, const char *name, const GDate *d
       g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the name and the date of birth."));
       return FALSE;
     }
-  index = person_index (dc_actor_vault (actor), name, dob);
+  index = dc_checkin_person_index (dc_actor_vault (actor), name, dob);
   if (!dc_db_customer_find_by_person (db, index, &customer, out_member, found, error))
     return FALSE;
   if (*found && out_inside != NULL)
@@ -552,11 +542,10 @@ move_locked (DcStore *store, DcActor *actor, const char *from, const char *to, G
   return ok;
 }
 
-gboolean
-dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error)
+static gboolean
+move (DcStore *store, DcActor *actor, const char *from, const char *to, gboolean batch, GError **error)
 {
   DcDb *db = dc_store_db (store);
-  gboolean ok;
 
   if (!require_counter (actor, error))
     return FALSE;
@@ -565,14 +554,20 @@ dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GErro
       g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("Choose two different terminals to move between."));
       return FALSE;
     }
-  ok = dc_db_begin (db, error);
-  if (ok)
-    {
-      ok = move_locked (store, actor, from, to, error) && dc_db_commit (db, error);
-      if (!ok)
-        dc_db_rollback (db);
-    }
-  return ok;
+  return workflow_begin (db, batch, error)
+         && workflow_end (db, batch, move_locked (store, actor, from, to, error), error);
+}
+
+gboolean
+dc_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error)
+{
+  return move (store, actor, from, to, FALSE, error);
+}
+
+gboolean
+dc_batch_move (DcStore *store, DcActor *actor, const char *from, const char *to, GError **error)
+{
+  return move (store, actor, from, to, TRUE, error);
 }
 
 /* ---- check-out ---- */
@@ -584,7 +579,7 @@ checkout_locked (DcStore *store, DcActor *actor, const char *label, gint64 visit
   DcDb *db = dc_store_db (store);
   gint64 staff_id = actor != NULL ? dc_actor_staff_id (actor) : 0;
   gint64 now = dc_store_now (store);
-  gint64 session = 0, terminal_id = 0;
+  DcSessionRow session = { 0 };
   DcVisitRow visit = { 0 };
   gboolean found, ok;
 
@@ -614,34 +609,55 @@ checkout_locked (DcStore *store, DcActor *actor, const char *label, gint64 visit
       dc_visit_row_clear (&visit);
       return FALSE;
     }
-  dc_visit_row_clear (&visit);
 
-  ok = dc_db_session_open_for_visit (db, visit_id, &session, &terminal_id, &found, error);
+  ok = dc_db_session_open_row (db, visit_id, &session, &found, error);
   if (ok && found)
-    ok = dc_db_session_close (db, session, now, error)
-         && dc_audit_row (store, staff_id, "checkout", "terminal_sessions", session, error);
-  return ok
-         && dc_db_visit_close (db, visit_id, now, staff_id, dc_exit_reason_code (reason), error)
-         && dc_audit_row (store, staff_id, "checkout", "visits", visit_id, error);
+    {
+      ok = dc_db_session_close (db, session.id, now, error);
+      session.ended_at = now;
+      /* the bytes of the row as closed, unless the close missed it: then as it is */
+      ok = ok && (dc_db_changes (db) == 1 ? audit_session (store, staff_id, "checkout", &session, error)
+                                          : dc_audit_row (store, staff_id, "checkout", "terminal_sessions",
+                                                          session.id, error));
+    }
+  ok = ok && dc_db_visit_close (db, visit_id, now, staff_id, dc_exit_reason_code (reason), error);
+  if (ok)
+    {
+      visit.exited_at = now;
+      visit.staff_out = staff_id;
+      g_free (visit.exit_reason);
+      visit.exit_reason = g_strdup (dc_exit_reason_code (reason));
+      ok = dc_db_changes (db) == 1 ? audit_visit (store, staff_id, "checkout", &visit, error)
+                                   : dc_audit_row (store, staff_id, "checkout", "visits", visit_id, error);
+    }
+  dc_visit_row_clear (&visit);
+  return ok;
+}
+
+static gboolean
+checkout (DcStore *store, DcActor *actor, const char *terminal, gint64 visit_id, DcExitReason reason, gboolean batch,
+          GError **error)
+{
+  DcDb *db = dc_store_db (store);
+
+  if (actor != NULL && !require_counter (actor, error))
+    return FALSE;
+  return workflow_begin (db, batch, error)
+         && workflow_end (db, batch, checkout_locked (store, actor, terminal, visit_id, reason, error), error);
 }
 
 gboolean
 dc_checkout (DcStore *store, DcActor *actor, const char *terminal, gint64 visit_id, DcExitReason reason,
              GError **error)
 {
-  DcDb *db = dc_store_db (store);
-  gboolean ok;
+  return checkout (store, actor, terminal, visit_id, reason, FALSE, error);
+}
 
-  if (actor != NULL && !require_counter (actor, error))
-    return FALSE;
-  ok = dc_db_begin (db, error);
-  if (ok)
-    {
-      ok = checkout_locked (store, actor, terminal, visit_id, reason, error) && dc_db_commit (db, error);
-      if (!ok)
-        dc_db_rollback (db);
-    }
-  return ok;
+gboolean
+dc_batch_checkout (DcStore *store, DcActor *actor, const char *terminal, gint64 visit_id, DcExitReason reason,
+                   GError **error)
+{
+  return checkout (store, actor, terminal, visit_id, reason, TRUE, error);
 }
 
 /* ---- reading an identity ---- */
@@ -691,7 +707,7 @@ dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError
 
 static gboolean
 correct_locked (DcStore *store, DcActor *manager, const DcVerificationRow *old, const DcIdentity *corrected,
-                Prepared *p, const char *reason, gint64 *out_id, GError **error)
+                const DcCheckinPrepared *p, const char *reason, gint64 *out_id, GError **error)
 {
   DcDb *db = dc_store_db (store);
   DcVerificationRow ver = { 0 };
@@ -720,7 +736,7 @@ correct_locked (DcStore *store, DcActor *manager, const DcVerificationRow *old, 
       ver.person_index = p->person_index;
       ver.document_index = p->document_index;
       ver.name_index = p->name_index;
-      ver.tier = tier_seal (dc_actor_vault (manager), ver.customer_id, ver.id, &corrected->dob);
+      ver.tier = dc_checkin_tier_seal (dc_actor_vault (manager), ver.customer_id, ver.id, &p->dob);
       ver.supersedes = old->id;
       ver.reason = (char *) reason;
       ok = dc_db_verification_insert (db, &ver, out_id, error)
@@ -736,7 +752,7 @@ dc_correct_identity (DcStore *store, DcActor *manager, gint64 verification_id, c
 {
   DcDb *db = dc_store_db (store);
   DcVerificationRow old = { 0 };
-  Prepared p = { 0 };
+  DcCheckinPrepared p = { 0 };
   DcField field = DC_FIELD_NONE;
   GDate day;
   gboolean found, ok;
@@ -761,7 +777,7 @@ dc_correct_identity (DcStore *store, DcActor *manager, gint64 verification_id, c
     }
   /* the document is judged as it was on the day it was checked */
   dc_date_from_instant (old.verified_at, dc_store_timezone (store), &day);
-  ok = prepare (store, dc_actor_vault (manager), corrected, &day, &p, &field, error);
+  ok = dc_checkin_prepare_into (store, dc_actor_vault (manager), corrected, &day, &p, &field, error);
   if (bad_field != NULL)
     *bad_field = field;
   if (ok)
@@ -775,7 +791,7 @@ dc_correct_identity (DcStore *store, DcActor *manager, gint64 verification_id, c
             dc_db_rollback (db);
         }
     }
-  prepared_clear (&p);
+  dc_checkin_prepared_clear (&p);
   dc_verification_row_clear (&old);
   return ok;
 }

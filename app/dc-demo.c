@@ -1,7 +1,6 @@
 /* app/dc-demo.c — the demo store: a simulated counter driving the real workflows (its people: dc-demo-people). */
 #include "dc-demo.h"
-#include "dc-demo-people.h"
-#include "dc-checkin.h"
+#include "dc-demo-private.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
 
@@ -19,51 +18,21 @@ static const guint hour_weights[24] = { 4, 3, 2, 1, 1, 1, 1, 2, 3, 3, 4, 5, 6, 6
 /* Monday … Sunday: the week averages to one. */
 static const double weekday_factor[7] = { 0.90, 0.90, 0.93, 0.95, 1.10, 1.17, 1.05 };
 
-/* ---- the simulation ---- */
-
-typedef struct {
-  gint64   visit_id;
-  guint    person;
-  guint    terminal;
-  gboolean minor;
-} Visit;
-
-typedef struct {
-  char    *label;
-  gboolean filtered;
-} Terminal;
-
-typedef struct {
-  gint64   at;
-  guint64  order;      /* ties keep insertion order, so runs are reproducible */
-  Visit   *visit;
-  gboolean move;       /* a seat change; otherwise the check-out */
-} Event;
-
-typedef struct {
-  DcStore             *store;
-  DcActor             *actor;
-  const DcDemoOptions *options;
-  DcDemoStats         *stats;
-  const DcProfile     *profile;
-  GTimeZone           *tz;
-  GRand               *rand;
-  gint64               now;          /* the simulated clock */
-  gint64               end;          /* history ends here */
-  GDate                today;        /* the simulated day being generated */
-  GArray              *people;       /* DcDemoPerson */
-  GHashTable          *known;        /* "name\x1fdob": no two synthetic people share a person index */
-  GArray              *terminals;    /* Terminal */
-  GArray              *free_open;    /* indexes of free unfiltered terminals */
-  GArray              *free_filtered;
-  GArray              *events;       /* binary min-heap of Event */
-  guint64              order;
-} Sim;
+/* ---- the simulation ----
+ * Two halves on this thread and a helper thread. The plan walks the simulated time and
+ * decides everything: who comes, where they sit, when they move and leave. It keeps its own
+ * picture of the store (free terminals, who is in, who has a card) and never waits for the
+ * database, so it runs a day ahead. Each decision becomes a step; the commit half
+ * (dc-demo-commit.c) then runs a day's steps in order through the real workflows, a week per
+ * transaction. Meanwhile a helper thread prepares the identity of every document check-in
+ * (the rules, the sealing, the indexes).
+ * A refusal the plan did not foresee is counted, and what depended on it (that visit's seat
+ * change and check-out, a card never issued) is skipped. */
 
 static gint64
 sim_clock (gpointer user_data)
 {
-  return ((Sim *) user_data)->now;
+  return ((Sim *) user_data)->clock;
 }
 
 static double
@@ -156,12 +125,6 @@ take_terminal (Sim *sim, gboolean minor)
   return (gint) index;
 }
 
-static const char *
-terminal_label (Sim *sim, guint index)
-{
-  return g_array_index (sim->terminals, Terminal, index).label;
-}
-
 static gboolean
 load_terminals (Sim *sim, GError **error)
 {
@@ -208,106 +171,61 @@ new_person (Sim *sim, gboolean minor)
     }
   g_hash_table_add (sim->known, g_strdup (key));
   g_array_append_val (sim->people, p);
+  g_byte_array_set_size (sim->enrolled, sim->people->len);
+  sim->enrolled->data[sim->people->len - 1] = FALSE;
   return sim->people->len - 1;
 }
 
-/* ---- the counter ---- */
 
-static gboolean
-is_refusal (const GError *error)
+/* ---- the plan: departures and seat changes ---- */
+
+static void
+add_step (Sim *sim, const Step *step)
 {
-  if (error->domain != DC_ERROR)
-    return FALSE;
-  switch ((DcErrorCode) error->code)
-    {
-    case DC_ERROR_CURFEW:
-    case DC_ERROR_DOC_EXPIRED:
-    case DC_ERROR_DOC_TOO_OLD:
-    case DC_ERROR_DOC_NOT_ACCEPTED:
-    case DC_ERROR_TERMINAL_BUSY:
-    case DC_ERROR_TERMINAL_NOT_FILTERED:
-    case DC_ERROR_TERMINAL_UNAVAILABLE:
-    case DC_ERROR_ALREADY_IN:
-      return TRUE;
-    case DC_ERROR_INVALID:
-    case DC_ERROR_INVALID_DATE:
-    case DC_ERROR_MISSING_FIELD:
-    case DC_ERROR_FORBIDDEN_NUMBER:
-    case DC_ERROR_NOT_FOUND:
-    case DC_ERROR_EXISTS:
-    case DC_ERROR_WRONG_SECRET:
-    case DC_ERROR_LOCKED:
-    case DC_ERROR_PERMISSION:
-    case DC_ERROR_WEAK_SECRET:
-    case DC_ERROR_CRYPTO:
-    case DC_ERROR_TAMPERED:
-    case DC_ERROR_IO:
-    default:
-      return FALSE;
-    }
+  g_array_append_val (sim->steps, *step);
 }
 
-/* A rule refused it: count it as a counter would, and carry on. */
-static gboolean
-refused (Sim *sim, GError **local, GError **error)
+static void
+plan_checkout (Sim *sim, Visit *visit)
 {
-  if (!is_refusal (*local))
-    {
-      g_propagate_error (error, g_steal_pointer (local));
-      return FALSE;
-    }
-  g_clear_error (local);
-  sim->stats->refused++;
-  return TRUE;
-}
+  Step step = { .kind = STEP_CHECKOUT, .at = sim->now, .visit = visit };
 
-static gboolean
-checkout (Sim *sim, Visit *visit, GError **error)
-{
-  DcExitReason reason = uniform (sim) < 0.25 ? DC_EXIT_CUSTOMER : DC_EXIT_STAFF;
-
-  if (!dc_checkout (sim->store, sim->actor, NULL, visit->visit_id, reason, error))
-    return FALSE;
+  step.reason = uniform (sim) < 0.25 ? DC_EXIT_CUSTOMER : DC_EXIT_STAFF;
+  add_step (sim, &step);
   release_terminal (sim, visit->terminal);
-  g_array_index (sim->people, DcDemoPerson, visit->person).inside = FALSE;
-  g_free (visit);
-  return TRUE;
+  person (sim, visit->person)->inside = FALSE;
 }
 
-static gboolean
-change_seat (Sim *sim, Visit *visit, GError **error)
+static void
+plan_move (Sim *sim, Visit *visit)
 {
-  GError *local = NULL;
   gint to = take_terminal (sim, visit->minor);
+  Step step = { .kind = STEP_MOVE, .at = sim->now, .visit = visit, .from = visit->terminal, .to = (guint) to };
 
   if (to < 0)
-    return TRUE;   /* nowhere to go: they stay */
-  if (!dc_move (sim->store, sim->actor, terminal_label (sim, visit->terminal), terminal_label (sim, (guint) to),
-                &local))
-    {
-      release_terminal (sim, (guint) to);
-      return refused (sim, &local, error);
-    }
+    return;   /* nowhere to go: they stay */
+  add_step (sim, &step);
   release_terminal (sim, visit->terminal);
   visit->terminal = (guint) to;
-  sim->stats->seat_changes++;
-  return TRUE;
 }
 
 /* Everything that happens before @until: check-outs and seat changes. */
-static gboolean
-run_events (Sim *sim, gint64 until, GError **error)
+static void
+run_events (Sim *sim, gint64 until)
 {
   while (sim->events->len > 0 && g_array_index (sim->events, Event, 0).at < until)
     {
       Event ev = next_event (sim);
 
       sim->now = ev.at;
-      if (!(ev.move ? change_seat (sim, ev.visit, error) : checkout (sim, ev.visit, error)))
-        return FALSE;
+      if (ev.move)
+        plan_move (sim, ev.visit);
+      else
+        plan_checkout (sim, ev.visit);
     }
-  return TRUE;
 }
+
+/* ---- the plan: arrivals ---- */
 
 /* Minutes a minor of @age may still stay after @minute before the curfew, or -1 when none applies. */
 static gint
@@ -352,17 +270,36 @@ pick_returning (Sim *sim, guint minute)
   for (int tries = 0; tries < 8; tries++)
     {
       /* regulars: earlier customers come back more often */
-      guint index = (guint) (n * pow (uniform (sim), 1.6));
-      DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, MIN (index, n - 1));
+      guint index = MIN ((guint) (n * pow (uniform (sim), 1.6)), n - 1);
+      DcDemoPerson *p = person (sim, index);
       guint age = dc_demo_person_age_on (p, &sim->today);
 
-      if (p->inside || p->member == NULL || p->kind == DC_DEMO_KIND_VISITOR)
+      if (p->inside || !sim->enrolled->data[index] || p->kind == DC_DEMO_KIND_VISITOR)
         continue;
       if (age < 18 && !minor_may_come (sim, age, minute))
         continue;
-      return (gint) MIN (index, n - 1);
+      return (gint) index;
     }
   return -1;
+}
+
+/* @p's identity as shown today, for the helper. */
+static Job *
+new_job (Sim *sim, const DcDemoPerson *p)
+{
+  Job *job = g_new0 (Job, 1);
+
+  dc_demo_person_identity (p, &job->text, &job->identity);
+  job->day = sim->today;
+  return job;
+}
+
+/* Add @step, and hand its identity to the helper (the step owns the job). */
+static gboolean
+add_identity_step (Sim *sim, const Step *step, GError **error)
+{
+  add_step (sim, step);
+  return g_thread_pool_push (sim->helper, step->job, error);
 }
 
 typedef enum {
@@ -372,56 +309,26 @@ typedef enum {
 } Coming;
 
 static gboolean
-check_in (Sim *sim, Coming how, guint person, guint terminal, DcCheckinResult *result, GError **error)
+plan_arrival (Sim *sim, guint minute, GError **error)
 {
-  DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, person);
-  DcDemoIdentityText text;
-  DcCheckinRequest req = { .terminal = terminal_label (sim, terminal), .internet = TRUE };
-
-  if (how == COME_CARD)
-    return dc_checkin_member (sim->store, sim->actor, p->member, req.terminal, result, error);
-  if (how == COME_DOCUMENT)
-    dc_demo_person_renew_papers (p, sim->rand, &sim->today);
-  dc_demo_person_identity (p, &text, &req.identity);
-  return dc_checkin (sim->store, sim->actor, &req, result, error);
-}
-
-static void
-count_visit (Sim *sim, Coming how, const DcCheckinResult *result)
-{
-  sim->stats->visits++;
-  if (result->minor)
-    sim->stats->minors++;
-  if (how == COME_CARD)
-    sim->stats->returning_by_card++;
-  else if (result->new_customer)
-    sim->stats->new_customers++;
-  else
-    sim->stats->returning_by_document++;
-}
-
-static gboolean
-arrive (Sim *sim, guint minute, GError **error)
-{
-  DcCheckinResult result = { 0 };
   double u = uniform (sim);
   Coming how = u < 0.25 || sim->people->len < 50 ? COME_NEW : u < 0.80 ? COME_CARD : COME_DOCUMENT;
-  gint person = how == COME_NEW ? -1 : pick_returning (sim, minute);
+  gint index = how == COME_NEW ? -1 : pick_returning (sim, minute);
+  Step step = { .at = sim->now };
+  DcDemoPerson *p;
   gboolean minor;
-  guint age;
   gint terminal;
-  GError *local = NULL;
   Visit *visit;
   gint64 stay;
 
-  if (person < 0)
+  if (index < 0)
     {
       /* minors come only in the afternoon and early evening */
       how = COME_NEW;
       minor = minor_may_come (sim, 17, minute) && minor_may_come (sim, 15, minute) && uniform (sim) < 0.08;
     }
   else
-    minor = dc_demo_person_age_on (&g_array_index (sim->people, DcDemoPerson, person), &sim->today) < 18;
+    minor = dc_demo_person_age_on (person (sim, (guint) index), &sim->today) < 18;
 
   terminal = take_terminal (sim, minor);
   if (terminal < 0)
@@ -429,55 +336,49 @@ arrive (Sim *sim, guint minute, GError **error)
       sim->stats->refused++;   /* full: turned away at the door */
       return TRUE;
     }
-  if (person < 0)
-    person = (gint) new_person (sim, minor);
+  if (index < 0)
+    index = (gint) new_person (sim, minor);
+  p = person (sim, (guint) index);
+  if (how == COME_DOCUMENT)
+    dc_demo_person_renew_papers (p, sim->rand, &sim->today);
+  step.kind = how == COME_CARD ? STEP_CARD : STEP_CHECKIN;
+  step.job = how == COME_CARD ? NULL : new_job (sim, p);
+  p->inside = TRUE;
+  sim->enrolled->data[index] = TRUE;
 
-  if (!check_in (sim, how, (guint) person, (guint) terminal, &result, &local))
-    {
-      release_terminal (sim, (guint) terminal);
-      return refused (sim, &local, error);
-    }
-  count_visit (sim, how, &result);
-
-  {
-    DcDemoPerson *p = &g_array_index (sim->people, DcDemoPerson, person);
-
-    p->inside = TRUE;
-    if (p->member == NULL)
-      p->member = g_steal_pointer (&result.member_number);
-    age = dc_demo_person_age_on (p, &sim->today);
-  }
-  dc_checkin_result_clear (&result);
   visit = g_new0 (Visit, 1);
-  visit->visit_id = result.visit_id;
-  visit->person = (guint) person;
+  visit->person = (guint) index;
   visit->terminal = (guint) terminal;
-  visit->minor = result.minor;
-  stay = stay_length (sim, result.minor, age, minute);
+  visit->minor = minor;
+  step.visit = visit;
+  step.to = (guint) terminal;
+  stay = stay_length (sim, minor, dc_demo_person_age_on (p, &sim->today), minute);
   schedule (sim, visit, sim->now + stay, FALSE);
   if (uniform (sim) < 0.03)
     schedule (sim, visit, sim->now + (gint64) ((0.2 + 0.6 * uniform (sim)) * stay), TRUE);
-  return TRUE;
+
+  if (step.job == NULL)
+    {
+      add_step (sim, &step);
+      return TRUE;
+    }
+  return add_identity_step (sim, &step, error);
 }
 
 /* Now and then someone the rules turn away: a teenager after the curfew, an expired
  * licence, a notification card (通知カード), which is no proof of identity. */
 static gboolean
-turned_away (Sim *sim, guint minute, GError **error)
+plan_turned_away (Sim *sim, guint minute, GError **error)
 {
-  DcCheckinResult result = { 0 };
-  DcCheckinRequest req = { .terminal = terminal_label (sim, 0), .internet = TRUE };
+  Step step = { .kind = STEP_TURNED_AWAY, .at = sim->now, .to = 0 };
   gboolean night = dc_profile_in_curfew (sim->profile, 16, minute);
-  DcDemoIdentityText text;
   DcDemoPerson p;
-  GError *local = NULL;
-  gint expected;
 
   dc_demo_person_invent (&p, sim->rand, &sim->today, night);
   if (p.kind == DC_DEMO_KIND_VISITOR)
     dc_demo_person_place (&p, sim->rand);
   if (night)
-    expected = DC_ERROR_CURFEW;
+    step.expected = DC_ERROR_CURFEW;
   else if (uniform (sim) < 0.5)
     {
       GDate expired = sim->today;
@@ -486,30 +387,17 @@ turned_away (Sim *sim, guint minute, GError **error)
       p.doc = DC_DEMO_DOC_LICENSE;
       g_date_subtract_days (&expired, 1 + below (sim, 200));
       p.doc_date = g_date_get_julian (&expired);
-      expected = DC_ERROR_DOC_EXPIRED;
+      step.expected = DC_ERROR_DOC_EXPIRED;
     }
   else
-    expected = DC_ERROR_DOC_NOT_ACCEPTED;
-  dc_demo_person_identity (&p, &text, &req.identity);
-  if (expected == DC_ERROR_DOC_NOT_ACCEPTED)
+    step.expected = DC_ERROR_DOC_NOT_ACCEPTED;
+  step.job = new_job (sim, &p);
+  if (step.expected == DC_ERROR_DOC_NOT_ACCEPTED)
     {
-      req.identity.doc_type = "notification_card";
-      req.identity.doc_number = NULL;
+      step.job->identity.doc_type = "notification_card";
+      step.job->identity.doc_number = NULL;
     }
-  if (dc_checkin (sim->store, sim->actor, &req, &result, &local))
-    {
-      dc_checkin_result_clear (&result);
-      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, "demo: a check-in the rules should refuse was accepted");
-      return FALSE;
-    }
-  if (!g_error_matches (local, DC_ERROR, expected))
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  g_clear_error (&local);
-  sim->stats->refused++;
-  return TRUE;
+  return add_identity_step (sim, &step, error);
 }
 
 static gint
@@ -547,8 +435,9 @@ arrivals (Sim *sim, gint64 day_start, gint64 from, gint64 to)
   return times;
 }
 
+/* The steps of the simulated day @sim->today, from @from on. */
 static gboolean
-simulate_day (Sim *sim, gint64 from, GError **error)
+plan_day (Sim *sim, gint64 from, GError **error)
 {
   GTimeZone *tz = sim->tz;
   GDate next = sim->today;
@@ -563,25 +452,34 @@ simulate_day (Sim *sim, gint64 from, GError **error)
     {
       gint64 at = g_array_index (times, gint64, i);
       guint minute;
+      gboolean ok;
 
-      if (!run_events (sim, at, error))
-        return FALSE;
+      run_events (sim, at);
       sim->now = at;
       minute = dc_time_minute_of_day (at, tz);
       if (uniform (sim) < (dc_profile_in_curfew (sim->profile, 16, minute) ? 0.01 : 0.002))
-        {
-          if (!turned_away (sim, minute, error))
-            return FALSE;
-        }
-      else if (!arrive (sim, minute, error))
+        ok = plan_turned_away (sim, minute, error);
+      else
+        ok = plan_arrival (sim, minute, error);
+      if (!ok)
         return FALSE;
     }
-  return run_events (sim, day_end, error);
+  run_events (sim, day_end);
+  return TRUE;
 }
 
 static void
 sim_clear (Sim *sim)
 {
+  /* the helper first: it may hold a job */
+  if (sim->helper != NULL)
+    g_thread_pool_free (g_steal_pointer (&sim->helper), TRUE, TRUE);
+  /* stopped between two days of a week: that week goes */
+  if (sim->in_transaction)
+    dc_db_rollback (dc_store_db (sim->store));
+  sim->in_transaction = FALSE;
+  for (guint i = 0; sim->steps != NULL && i < sim->steps->len; i++)
+    dc_demo_step_clear (&g_array_index (sim->steps, Step, i));
   for (guint i = 0; sim->events != NULL && i < sim->events->len; i++)
     if (!g_array_index (sim->events, Event, i).move)
       g_free (g_array_index (sim->events, Event, i).visit);
@@ -589,41 +487,55 @@ sim_clear (Sim *sim)
     g_free (g_array_index (sim->people, DcDemoPerson, i).member);
   for (guint i = 0; sim->terminals != NULL && i < sim->terminals->len; i++)
     g_free (g_array_index (sim->terminals, Terminal, i).label);
+  g_clear_pointer (&sim->steps, g_array_unref);
   g_clear_pointer (&sim->events, g_array_unref);
   g_clear_pointer (&sim->people, g_array_unref);
+  g_clear_pointer (&sim->enrolled, g_byte_array_unref);
   g_clear_pointer (&sim->terminals, g_array_unref);
   g_clear_pointer (&sim->free_open, g_array_unref);
   g_clear_pointer (&sim->free_filtered, g_array_unref);
   g_clear_pointer (&sim->known, g_hash_table_unref);
   g_clear_pointer (&sim->rand, g_rand_free);
+  g_mutex_clear (&sim->lock);
+  g_cond_clear (&sim->ready);
 }
 
-/* Walk the days, each in one transaction: the workflows nest inside it as savepoints. */
+/* Walk the days: each is committed while the next is planned and its identities prepared. */
 static gboolean
 simulate (Sim *sim, GError **error)
 {
   DcDb *db = dc_store_db (sim->store);
   gint64 start = sim->end - (gint64) sim->options->days * 24 * HOUR;
   GDate last;
-  guint n_days, day = 0;
+  guint n_days, day = 0, planned;
+  gboolean more = TRUE, week_ends;
 
   dc_date_from_instant (start, sim->tz, &sim->today);
   dc_date_from_instant (sim->end - 1, sim->tz, &last);
   n_days = g_date_days_between (&sim->today, &last) + 1;
-  for (; g_date_compare (&sim->today, &last) <= 0; g_date_add_days (&sim->today, 1))
+  sim->clock = start;
+  sim->helper = g_thread_pool_new (dc_demo_prepare_identity, sim, 1, TRUE, error);
+  if (sim->helper == NULL || !plan_day (sim, start, error))
+    return FALSE;
+  while (more)
     {
-      if (!dc_db_begin (db, error))
-        return FALSE;
-      if (!simulate_day (sim, start, error) || !dc_db_commit (db, error))
+      planned = sim->steps->len;
+      more = g_date_compare (&sim->today, &last) < 0;
+      if (more)
         {
-          dc_db_rollback (db);
-          return FALSE;
+          g_date_add_days (&sim->today, 1);
+          if (!plan_day (sim, start, error))
+            return FALSE;
         }
-      /* automatic checkpoints are off: keep the WAL to about a day */
-      if (!dc_db_checkpoint (db, FALSE, error))
+      /* a week per transaction: a page written on many days goes to the WAL once */
+      week_ends = !more || ++day % 7 == 0;
+      if (!dc_demo_commit_steps (sim, planned, week_ends, error))
+        return FALSE;
+      /* automatic checkpoints are off: keep the WAL to about a week */
+      if (week_ends && !dc_db_checkpoint (db, FALSE, error))
         return FALSE;
       if (sim->options->progress != NULL)
-        sim->options->progress (++day, n_days, sim->options->progress_data);
+        sim->options->progress (day, n_days, sim->options->progress_data);
     }
   return TRUE;
 }
@@ -644,18 +556,23 @@ dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDe
   sim = (Sim) {
     .store = store,
     .actor = actor,
+    .vault = dc_actor_vault (actor),
     .options = options,
     .stats = stats != NULL ? stats : &local_stats,
     .profile = dc_store_profile (store),
     .tz = dc_store_timezone (store),
     .rand = g_rand_new_with_seed (options->seed),
     .people = g_array_new (FALSE, FALSE, sizeof (DcDemoPerson)),
+    .enrolled = g_byte_array_new (),
     .known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     .terminals = g_array_new (FALSE, FALSE, sizeof (Terminal)),
     .free_open = g_array_new (FALSE, FALSE, sizeof (guint)),
     .free_filtered = g_array_new (FALSE, FALSE, sizeof (guint)),
     .events = g_array_new (FALSE, FALSE, sizeof (Event)),
+    .steps = g_array_new (FALSE, FALSE, sizeof (Step)),
   };
+  g_mutex_init (&sim.lock);
+  g_cond_init (&sim.ready);
   memset (sim.stats, 0, sizeof *sim.stats);
   dc_store_get_clock (store, &saved_clock, &saved_data);
   sim.end = saved_clock (saved_data);
@@ -664,11 +581,14 @@ dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDe
     {
       dc_store_set_clock (store, sim_clock, &sim);
       ok = simulate (&sim, error);
+      /* the helper stops before the store is handed back */
+      sim_clear (&sim);
       dc_store_set_clock (store, saved_clock, saved_data);
       /* durable again before anyone relies on it */
       ok = dc_db_set_bulk (db, FALSE, ok ? error : NULL) && ok;
     }
-  sim_clear (&sim);
+  else
+    sim_clear (&sim);
   return ok;
 }
 

@@ -40,10 +40,12 @@ DcStore *dc_demo_create (const char *dir, const DcDemoOptions *options, DcDemoSt
 
 /* Add @options->days of history ending at the store's current time to an existing store,
  * acting as @actor (counter staff signed in with a PIN is enough), on its free terminals.
- * Used by dc_demo_create and by the benchmarks. Each simulated day is one transaction;
- * durability is relaxed (dc_db_set_bulk) while it runs. Refusals by the rules are counted
- * in @stats->refused; any other failure stops it with @error (the days before it stay).
- * Leaves the store's clock as it found it. */
+ * Used by dc_demo_create and by the benchmarks. Each simulated week is one transaction,
+ * the workflows in it without savepoints of their own (dc_batch_checkin …); durability is
+ * relaxed (dc_db_set_bulk) while it runs. Identities are prepared (sealed, indexed) on a
+ * helper thread a day ahead. Refusals by the rules are counted in @stats->refused; any other
+ * failure stops it with @error (the weeks before it stay). Leaves the store's clock as it
+ * found it. */
 gboolean dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDemoStats *stats,
                        GError **error);
 

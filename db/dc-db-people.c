@@ -2,6 +2,8 @@
 #include "dc-db-records.h"
 #include "dc-db-records-private.h"
 
+#include <string.h>
+
 /* ---- customers ---- */
 
 gboolean
@@ -157,6 +159,27 @@ dc_db_verification_latest (DcDb *db, gint64 customer_id, DcVerificationRow *row,
 }
 
 gboolean
+dc_db_verification_latest_tier (DcDb *db, gint64 customer_id, gint64 *out_id, GBytes **out_tier, gboolean *found,
+                                GError **error)
+{
+  GError *local = NULL;
+  sqlite3_stmt *stmt = dc_db_query (db, error,
+                                    "SELECT id, tier FROM verifications WHERE customer_id = ?"
+                                    " ORDER BY id DESC LIMIT 1", "i", customer_id);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  if (dc_db_next (db, stmt, &local))
+    {
+      *found = TRUE;
+      *out_id = dc_db_col_int (stmt, 0);
+      *out_tier = dc_db_col_bytes (stmt, 1);
+    }
+  return dc_db_finish_lookup (db, stmt, found, local, error);
+}
+
+gboolean
 dc_db_verification_superseded_by (DcDb *db, gint64 id, gint64 *out_newer, gboolean *found, GError **error)
 {
   return dc_db_int (db, out_newer, found, error,
@@ -278,6 +301,29 @@ dc_db_session_open_for_visit (DcDb *db, gint64 visit_id, gint64 *out_session, gi
 }
 
 gboolean
+dc_db_session_open_row (DcDb *db, gint64 visit_id, DcSessionRow *row, gboolean *found, GError **error)
+{
+  GError *local = NULL;
+  sqlite3_stmt *stmt = dc_db_query (db, error,
+                                    "SELECT id, terminal_id, started_at FROM terminal_sessions"
+                                    " WHERE visit_id = ? AND ended_at IS NULL", "i", visit_id);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  if (dc_db_next (db, stmt, &local))
+    {
+      *found = TRUE;
+      row->id = dc_db_col_int (stmt, 0);
+      row->visit_id = visit_id;
+      row->terminal_id = dc_db_col_int (stmt, 1);
+      row->started_at = dc_db_col_int (stmt, 2);
+      row->ended_at = 0;
+    }
+  return dc_db_finish_lookup (db, stmt, found, local, error);
+}
+
+gboolean
 dc_db_session_open_on_terminal (DcDb *db, gint64 terminal_id, gint64 *out_session, gint64 *out_visit,
                                 gboolean *found, GError **error)
 {
@@ -285,6 +331,123 @@ dc_db_session_open_on_terminal (DcDb *db, gint64 terminal_id, gint64 *out_sessio
                                     "SELECT id, visit_id FROM terminal_sessions"
                                     " WHERE terminal_id = ? AND ended_at IS NULL", "i", terminal_id),
                    out_session, out_visit, found, error);
+}
+
+/* ---- canonical bytes without reading back ---- */
+
+/* A column's value as the functions above bind it: 'i' integer, 't' text, 'x' blob, 'n' NULL. */
+typedef struct {
+  const char   *column;
+  char          type;
+  gint64        integer;
+  gconstpointer data;
+  gsize         len;
+} Value;
+
+#define INT(c, v)      { .column = (c), .type = 'i', .integer = (v) }
+/* nullif (?, 0) */
+#define INT_OR_NULL(c, v) { .column = (c), .type = (v) != 0 ? 'i' : 'n', .integer = (v) }
+#define TEXT(c, s)     { .column = (c), .type = (s) != NULL ? 't' : 'n', .data = (s), .len = (s) != NULL ? strlen (s) : 0 }
+#define BLOB(c, b)     { .column = (c), .type = (b) != NULL ? 'x' : 'n', .data = (b) != NULL ? g_bytes_get_data ((b), NULL) : NULL, \
+                         .len = (b) != NULL ? g_bytes_get_size (b) : 0 }
+
+/* What encode_row (db/dc-db.c) makes of the row, column by column in the table's own order,
+ * each value as SQLite stores what was bound: the declared types here (INTEGER, TEXT, BLOB)
+ * keep it as it was. The columns come from @columns_sql ("SELECT * FROM table WHERE 0"),
+ * stepped so that a statement cached before a schema change is prepared again: a column
+ * added since, which @values cannot name, makes the caller read the row back instead. */
+static gboolean
+canonical_of (DcDb *db, const char *table, const char *columns_sql, const Value *values, guint n_values,
+              GByteArray *out)
+{
+  sqlite3_stmt *stmt = dc_db_query (db, NULL, columns_sql, "");
+  GError *local = NULL;
+  int n;
+
+  if (stmt == NULL || dc_db_next (db, stmt, &local) || local != NULL)
+    {
+      g_clear_error (&local);
+      return FALSE;
+    }
+  n = sqlite3_column_count (stmt);
+  if (n != (int) n_values)
+    return FALSE;
+  g_byte_array_set_size (out, 0);
+  dc_db_put_chunk (out, "daicho-row-v1", 13);
+  dc_db_put_chunk (out, table, strlen (table));
+  for (int c = 0; c < n; c++)
+    {
+      const char *name = sqlite3_column_name (stmt, c);
+      const Value *v = g_str_equal (values[c].column, name) ? &values[c] : NULL;
+      guint8 tag;
+
+      for (guint i = 0; i < n_values && v == NULL; i++)
+        if (g_str_equal (values[i].column, name))
+          v = &values[i];
+      if (v == NULL)
+        return FALSE;
+      tag = (guint8) v->type;
+      dc_db_put_chunk (out, name, strlen (name));
+      g_byte_array_append (out, &tag, 1);
+      if (v->type == 'i')
+        dc_db_put_u64 (out, (guint64) v->integer);
+      else if (v->type == 't' || v->type == 'x')
+        dc_db_put_chunk (out, v->data, v->len);
+    }
+  return TRUE;
+}
+
+#define CANONICAL(db, table, values, out) \
+  canonical_of ((db), table, "SELECT * FROM " table " WHERE 0", (values), G_N_ELEMENTS (values), (out))
+
+gboolean
+dc_db_customer_canonical (DcDb *db, gint64 id, const char *member_number, GBytes *person_index, gint64 created_at,
+                          GByteArray *out)
+{
+  const Value values[] = {
+    INT ("id", id), TEXT ("member_number", member_number), BLOB ("person_index", person_index),
+    INT ("created_at", created_at),
+  };
+
+  return CANONICAL (db, "customers", values, out);
+}
+
+gboolean
+dc_db_verification_canonical (DcDb *db, const DcVerificationRow *row, GByteArray *out)
+{
+  const Value values[] = {
+    INT ("id", row->id), INT ("customer_id", row->customer_id), INT ("verified_at", row->verified_at),
+    INT ("verifier_id", row->verifier_id), INT ("recorder_id", row->recorder_id), TEXT ("doc_type", row->doc_type),
+    BLOB ("payload", row->payload), BLOB ("person_index", row->person_index),
+    BLOB ("document_index", row->document_index), INT ("name_index", row->name_index), BLOB ("tier", row->tier),
+    INT_OR_NULL ("supersedes", row->supersedes), TEXT ("reason", row->reason),
+  };
+
+  return CANONICAL (db, "verifications", values, out);
+}
+
+gboolean
+dc_db_visit_canonical (DcDb *db, const DcVisitRow *row, GByteArray *out)
+{
+  const Value values[] = {
+    INT ("id", row->id), INT ("customer_id", row->customer_id), INT ("verification_id", row->verification_id),
+    INT ("entered_at", row->entered_at), INT_OR_NULL ("exited_at", row->exited_at), INT ("staff_in", row->staff_in),
+    INT_OR_NULL ("staff_out", row->staff_out), TEXT ("exit_reason", row->exit_reason),
+    INT ("minor", row->minor ? 1 : 0), INT ("internet", row->internet ? 1 : 0),
+  };
+
+  return CANONICAL (db, "visits", values, out);
+}
+
+gboolean
+dc_db_session_canonical (DcDb *db, const DcSessionRow *row, GByteArray *out)
+{
+  const Value values[] = {
+    INT ("id", row->id), INT ("visit_id", row->visit_id), INT ("terminal_id", row->terminal_id),
+    INT ("started_at", row->started_at), INT_OR_NULL ("ended_at", row->ended_at),
+  };
+
+  return CANONICAL (db, "terminal_sessions", values, out);
 }
 
 void

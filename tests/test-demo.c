@@ -1,6 +1,7 @@
 /* tests/test-demo.c — the demo store: made through the real workflows, intact, reproducible, and within the rules. */
 #include "dc-audit.h"
 #include "dc-checkin.h"
+#include "dc-checkin-private.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
 #include "dc-demo.h"
@@ -354,6 +355,320 @@ test_full_store (void)
   dc_test_assert_intact (store);
 }
 
+/* ---- what makes the demo fast: canonical bytes without reading back ---- */
+
+static void
+assert_same_canonical (DcDb *db, const char *table, gint64 id, gboolean made, GByteArray *made_bytes)
+{
+  g_autoptr(GByteArray) read = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  g_assert_true (made);
+  g_assert_true (dc_db_row_canonical (db, table, id, read, &found, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpmem (made_bytes->data, made_bytes->len, read->data, read->len);
+}
+
+/* Every customer, verification, visit and session of the filled store: the bytes made from
+ * the values are the bytes read from the row. Both kinds of each nullable column occur. */
+static void
+test_canonical_bytes (void)
+{
+  DcDb *db = dc_store_db (fx.store);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  sqlite3 *view = open_view (fx.store);
+  sqlite3_stmt *stmt = NULL;
+  guint customers = 0, no_number = 0, with_number = 0, open = 0, closed = 0, open_sessions = 0, sessions = 0;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (view, "SELECT id, member_number, person_index, created_at FROM customers",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) person = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      assert_same_canonical (db, "customers", id,
+                             dc_db_customer_canonical (db, id, (const char *) sqlite3_column_text (stmt, 1), person,
+                                                       sqlite3_column_int64 (stmt, 3), bytes), bytes);
+      customers++;
+    }
+  sqlite3_finalize (stmt);
+
+  n = dc_test_sql_int (view, "SELECT max (id) FROM verifications");
+  for (gint64 id = 1; id <= n; id++)
+    {
+      DcVerificationRow row = { 0 };
+      gboolean found = FALSE;
+
+      g_assert_true (dc_db_verification_get (db, id, &row, &found, &error));
+      g_assert_no_error (error);
+      g_assert_true (found);
+      assert_same_canonical (db, "verifications", id, dc_db_verification_canonical (db, &row, bytes), bytes);
+      if (row.document_index == NULL)
+        no_number++;
+      else
+        with_number++;
+      dc_verification_row_clear (&row);
+    }
+
+  n = dc_test_sql_int (view, "SELECT max (id) FROM visits");
+  for (gint64 id = 1; id <= n; id++)
+    {
+      DcVisitRow row = { 0 };
+      gboolean found = FALSE;
+
+      g_assert_true (dc_db_visit_get (db, id, &row, &found, &error));
+      g_assert_no_error (error);
+      g_assert_true (found);
+      assert_same_canonical (db, "visits", id, dc_db_visit_canonical (db, &row, bytes), bytes);
+      if (row.exited_at == 0)
+        open++;
+      else
+        closed++;
+      dc_visit_row_clear (&row);
+    }
+
+  g_assert_cmpint (sqlite3_prepare_v2 (view, "SELECT id, visit_id, terminal_id, started_at, coalesce (ended_at, 0)"
+                                             " FROM terminal_sessions", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      DcSessionRow row = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .visit_id = sqlite3_column_int64 (stmt, 1),
+        .terminal_id = sqlite3_column_int64 (stmt, 2),
+        .started_at = sqlite3_column_int64 (stmt, 3),
+        .ended_at = sqlite3_column_int64 (stmt, 4),
+      };
+
+      assert_same_canonical (db, "terminal_sessions", row.id, dc_db_session_canonical (db, &row, bytes), bytes);
+      open_sessions += row.ended_at == 0;
+      sessions++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (view);
+
+  g_assert_cmpuint (customers, >, 0);
+  g_assert_cmpuint (no_number, >, 0);
+  g_assert_cmpuint (with_number, >, 0);
+  g_assert_cmpuint (open, >, 0);
+  g_assert_cmpuint (closed, >, 0);
+  g_assert_cmpuint (open_sessions, >, 0);
+  g_assert_cmpuint (sessions, >, open_sessions);
+}
+
+/* A correction (supersedes, reason) has the same bytes too; a table with a column the
+ * code does not know (a newer schema) is read back instead, and its entry still matches. */
+static void
+test_canonical_newer_schema (void)
+{
+  gint64 clock = fx.end;
+  g_autoptr(DcActor) counter = NULL;
+  g_autoptr(DcStore) store = make_store ("newer", &clock, 2, &counter);
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  DcCheckinRequest req = { .terminal = "PC-01", .internet = TRUE };
+  DcCheckinResult result = { 0 };
+  DcVerificationRow row = { 0 };
+  DcVisitRow visit = { 0 };
+  DcDb *db = dc_store_db (store);
+  gint64 corrected = 0;
+  gboolean found = FALSE;
+  sqlite3 *handle = dc_db_handle (db);
+  g_autofree char *hash_hex = NULL;
+  g_autofree char *audit_sql = NULL;
+  g_autofree char *stored_hex = NULL;
+  guint8 hash[32];
+
+  dc_test_identity_fill (&req.identity, 2035);
+  g_assert_true (dc_checkin (store, counter, &req, &result, &error));
+  g_assert_no_error (error);
+  manager = dc_store_sign_in_passphrase (store, "店長", "manager-passphrase", &error);
+  g_assert_no_error (error);
+  req.identity.kana = "ヤマダ タロー";
+  g_assert_true (dc_correct_identity (store, manager, result.verification_id, &req.identity, "typo in the kana",
+                                      &corrected, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_db_verification_get (db, corrected, &row, &found, &error));
+  g_assert_true (found && row.supersedes == result.verification_id && row.reason != NULL);
+  assert_same_canonical (db, "verifications", corrected, dc_db_verification_canonical (db, &row, bytes), bytes);
+  dc_verification_row_clear (&row);
+
+  /* a newer schema: a column more */
+  dc_test_sql_exec (handle, "ALTER TABLE visits ADD COLUMN note TEXT");
+  g_assert_true (dc_db_visit_get (db, result.visit_id, &visit, &found, &error));
+  g_assert_false (dc_db_visit_canonical (db, &visit, bytes));
+  dc_visit_row_clear (&visit);
+  clock += HOUR_US;
+  g_assert_true (dc_checkout (store, counter, "PC-01", 0, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_db_row_canonical (db, "visits", result.visit_id, bytes, &found, &error));
+  dc_hash256 (bytes->data, bytes->len, hash);
+  hash_hex = dc_hex (hash, sizeof hash);
+  audit_sql = g_strdup_printf ("SELECT lower (hex (row_hash)) FROM audit WHERE subject_table = 'visits'"
+                               " AND subject_id = %" G_GINT64_FORMAT " ORDER BY id DESC LIMIT 1", result.visit_id);
+  stored_hex = dc_test_sql_text (handle, audit_sql);
+  g_assert_cmpstr (stored_hex, ==, hash_hex);
+  dc_checkin_result_clear (&result);
+}
+
+/* ---- the check-in in two steps, as the demo runs it ---- */
+
+static gpointer
+prepare_in_thread (gpointer data)
+{
+  gpointer *args = data;
+  GError *error = NULL;
+  DcCheckinPrepared *p = dc_checkin_prepare (args[0], args[1], args[2], args[3], NULL, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+static void
+test_two_steps (void)
+{
+  gint64 clock = fx.end;
+  g_autoptr(DcActor) counter = NULL;
+  g_autoptr(DcStore) store = make_store ("two-steps", &clock, 2, &counter);
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcCheckinPrepared) first = NULL;
+  g_autoptr(DcCheckinPrepared) second = NULL;
+  g_autoptr(DcCheckinPrepared) refused = NULL;
+  g_autoptr(GBytes) plain_first = NULL;
+  g_autoptr(GBytes) plain_second = NULL;
+  DcCheckinResult result = { 0 };
+  DcIdentity id;
+  DcField field = DC_FIELD_NONE;
+  GDate today;
+  gpointer args[4];
+
+  dc_test_identity_fill (&id, 2035);
+  dc_date_from_instant (clock, dc_store_timezone (store), &today);
+  args[0] = store;
+  args[1] = (gpointer) dc_actor_vault (counter);
+  args[2] = &id;
+  args[3] = &today;
+  first = g_thread_join (g_thread_new ("prepare", prepare_in_thread, args));
+  second = dc_checkin_prepare (store, dc_actor_vault (counter), &id, &today, NULL, &error);
+  g_assert_no_error (error);
+
+  /* sealed anew each time (a fresh ephemeral key), the same indexes, only the master key opens them */
+  g_assert_false (g_bytes_equal (first->payload, second->payload));
+  g_assert_true (g_bytes_equal (first->person_index, second->person_index));
+  g_assert_true (g_bytes_equal (first->document_index, second->document_index));
+  g_assert_null (dc_vault_open_sealed (dc_actor_vault (counter), first->payload, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  manager = dc_store_sign_in_passphrase (store, "店長", "manager-passphrase", &error);
+  g_assert_no_error (error);
+  plain_first = dc_vault_open_sealed (dc_actor_vault (manager), first->payload, &error);
+  plain_second = dc_vault_open_sealed (dc_actor_vault (manager), second->payload, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (plain_first, plain_second));
+
+  g_assert_true (dc_checkin_commit (store, counter, first, "PC-01", TRUE, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result.new_customer);
+  dc_checkin_result_clear (&result);
+  /* one preparation, one check-in */
+  g_assert_false (dc_checkin_commit (store, counter, first, "PC-02", TRUE, &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+  /* the same person again: the workflow's own rules still apply */
+  g_assert_false (dc_checkin_commit (store, counter, second, "PC-02", TRUE, &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_ALREADY_IN);
+  g_clear_error (&error);
+  g_assert_true (dc_checkout (store, counter, "PC-01", 0, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  /* checked yesterday: not good for today */
+  clock += 24 * HOUR_US;
+  g_assert_false (dc_checkin_commit (store, counter, second, "PC-02", TRUE, &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* the document rules refuse in the first step */
+  g_date_set_dmy (&id.doc_expiry, 1, 1, 2020);
+  refused = dc_checkin_prepare (store, dc_actor_vault (counter), &id, &today, &field, &error);
+  g_assert_null (refused);
+  g_assert_error (error, DC_ERROR, DC_ERROR_DOC_EXPIRED);
+  g_assert_cmpint (field, ==, DC_FIELD_DOC_EXPIRY);
+  dc_test_assert_intact (store);
+}
+
+/* In a batch, a refusal writes nothing and needs no savepoint; the rest commits as one. */
+static void
+test_batch_refusals (void)
+{
+  gint64 clock = fx.end;
+  g_autoptr(DcActor) counter = NULL;
+  g_autoptr(DcStore) store = make_store ("batch", &clock, 4, &counter);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcCheckinPrepared) taro = NULL;
+  g_autoptr(DcCheckinPrepared) hanako = NULL;
+  DcCheckinResult result = { 0 };
+  DcDb *db = dc_store_db (store);
+  sqlite3 *handle = dc_db_handle (db);
+  g_autofree char *member = NULL;
+  DcIdentity id;
+  GDate today;
+  gint64 audit, visits;
+
+  dc_date_from_instant (clock, dc_store_timezone (store), &today);
+  dc_test_identity_fill (&id, 2035);
+  taro = dc_checkin_prepare (store, dc_actor_vault (counter), &id, &today, NULL, &error);
+  id.name = "山田 花子";
+  id.kana = "ヤマダ ハナコ";
+  id.doc_number = "301234567891";
+  hanako = dc_checkin_prepare (store, dc_actor_vault (counter), &id, &today, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (dc_db_begin (db, &error));
+  g_assert_true (dc_batch_checkin (store, counter, taro, "PC-01", TRUE, &result, &error));
+  g_assert_no_error (error);
+  member = g_steal_pointer (&result.member_number);
+  dc_checkin_result_clear (&result);
+  audit = dc_test_sql_int (handle, "SELECT count(*) FROM audit");
+  visits = dc_test_sql_int (handle, "SELECT count(*) FROM visits");
+
+  g_assert_false (dc_batch_checkin (store, counter, hanako, "PC-01", TRUE, &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY);
+  g_clear_error (&error);
+  g_assert_false (dc_batch_checkin (store, counter, hanako, "PC-99", TRUE, &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dc_batch_checkin_member (store, counter, member, "PC-02", &result, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_ALREADY_IN);
+  g_clear_error (&error);
+  g_assert_false (dc_batch_move (store, counter, "PC-01", "PC-01", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (dc_batch_checkout (store, counter, "PC-02", 0, DC_EXIT_STAFF, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (dc_test_sql_int (handle, "SELECT count(*) FROM audit"), ==, audit);
+  g_assert_cmpint (dc_test_sql_int (handle, "SELECT count(*) FROM visits"), ==, visits);
+
+  g_assert_true (dc_batch_checkin (store, counter, hanako, "PC-02", TRUE, &result, &error));
+  g_assert_no_error (error);
+  dc_checkin_result_clear (&result);
+  g_assert_true (dc_batch_move (store, counter, "PC-02", "PC-04", &error));
+  clock += HOUR_US;
+  g_assert_true (dc_batch_checkout (store, counter, "PC-01", 0, DC_EXIT_STAFF, &error));
+  g_assert_true (dc_batch_checkin_member (store, counter, member, "PC-01", &result, &error));
+  g_assert_no_error (error);
+  dc_checkin_result_clear (&result);
+  g_assert_true (dc_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dc_test_sql_int (handle, "SELECT count(*) FROM visits"), ==, 3);
+  dc_test_assert_intact (store);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -382,6 +697,10 @@ main (int argc, char **argv)
   g_test_add_func ("/demo/fill/clock-restored", test_clock_restored);
   g_test_add_func ("/demo/fill/deterministic", test_deterministic);
   g_test_add_func ("/demo/fill/full-store", test_full_store);
+  g_test_add_func ("/demo/fill/canonical-bytes", test_canonical_bytes);
+  g_test_add_func ("/demo/canonical/correction-and-newer-schema", test_canonical_newer_schema);
+  g_test_add_func ("/demo/checkin/two-steps", test_two_steps);
+  g_test_add_func ("/demo/checkin/batch-refusals", test_batch_refusals);
   status = g_test_run ();
 
   g_clear_pointer (&fx.store, dc_store_free);
