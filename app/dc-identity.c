@@ -1,8 +1,10 @@
 /* app/dc-identity.c — the accepted identity documents, the checks on what a clerk records, and its sealed form. */
 #include "dc-identity.h"
+#include "dc-vault.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <sodium.h>
 
 #define DC_IDENTITY_FORMAT_VERSION 1
 #define NAME_MAX_CHARS 100
@@ -214,29 +216,6 @@ date_given (const GDate *date)
   return g_date_valid (date);
 }
 
-/* Copy without leading or trailing white space of any width (U+3000 too); "" for NULL.
- * Invalid UTF-8 is copied unchanged for check_text() to refuse. */
-static char *
-trimmed (const char *text)
-{
-  const char *start = text != NULL ? text : "";
-  const char *end;
-
-  if (!g_utf8_validate (start, -1, NULL))
-    return g_strdup (start);
-  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  end = start + strlen (start);
-  while (end > start)
-    {
-      const char *prev = g_utf8_prev_char (end);
-
-      if (!g_unichar_isspace (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-  return g_strndup (start, (gsize) (end - start));
-}
 
 /* Every free-text field: valid UTF-8, no control characters, at most @max characters,
  * and no My Number hidden inside (unless @allow_12_digits). Empty is not checked here. */
@@ -270,7 +249,7 @@ static gboolean
 check_number (const char *text, gboolean allow_12_digits, DcField field,
               const char *missing_message, DcField *bad_field, GError **error)
 {
-  g_autofree char *trim = trimmed (text);
+  g_autofree char *trim = dc_normalize_trim (text);
   g_autofree char *norm = NULL;
 
   if (!check_text (trim, G_MAXUINT, allow_12_digits, field, bad_field, error))
@@ -427,8 +406,8 @@ is_kana_char (gunichar c)
 static gboolean
 check_person (const DcIdentity *identity, const GDate *today, DcField *bad_field, GError **error)
 {
-  g_autofree char *name = trimmed (identity->name);
-  g_autofree char *kana = trimmed (identity->kana);
+  g_autofree char *name = dc_normalize_trim (identity->name);
+  g_autofree char *kana = dc_normalize_trim (identity->kana);
 
   if (name[0] == '\0')
     return fail (bad_field, DC_FIELD_NAME, error, DC_ERROR_MISSING_FIELD,
@@ -474,8 +453,8 @@ static gboolean
 check_residence (const DcIdentity *identity, const DcDocType *type,
                  DcField *bad_field, GError **error)
 {
-  g_autofree char *address = trimmed (identity->address);
-  g_autofree char *nationality = trimmed (identity->nationality);
+  g_autofree char *address = dc_normalize_trim (identity->address);
+  g_autofree char *nationality = dc_normalize_trim (identity->nationality);
 
   if (address[0] == '\0' && !identity->non_resident)
     return fail (bad_field, DC_FIELD_ADDRESS, error, DC_ERROR_MISSING_FIELD,
@@ -565,7 +544,7 @@ add_string (GVariantBuilder *builder, const char *key, const char *value)
   if (value == NULL)
     return;
   valid = g_utf8_make_valid (value, -1);
-  trim = trimmed (valid);
+  trim = dc_normalize_trim (valid);
   if (trim[0] != '\0')
     g_variant_builder_add (builder, "{sv}", key, g_variant_new_string (trim));
 }
@@ -725,8 +704,9 @@ dc_identity_record_new_from_bytes (GBytes *bytes, GError **error)
   const char *key;
   GVariant *value;
   guint32 seen = 0;
-  gsize size;
+  gsize size, rounded;
   const guint8 *data;
+  guint8 *secure;
 
   g_return_val_if_fail (bytes != NULL, NULL);
 
@@ -740,7 +720,15 @@ dc_identity_record_new_from_bytes (GBytes *bytes, GError **error)
 
   record = g_new0 (DcIdentityRecord, 1);
   dc_identity_init (&record->identity);
-  body = g_bytes_new_from_bytes (bytes, 1, size - 1);
+  /* The decrypted body stays in sodium_malloc memory (locked, wiped on free). GVariant reads
+   * serialised data in place only when it is aligned, and copies it to ordinary heap memory
+   * otherwise; sodium_malloc puts a buffer against its guard page, so a size rounded up to
+   * 16 bytes starts aligned. */
+  rounded = ((size - 1) + 15) & ~(gsize) 15;
+  secure = dc_secure_alloc (MAX (rounded, 16));
+  memset (secure, 0, MAX (rounded, 16));
+  memcpy (secure, data + 1, size - 1);
+  body = g_bytes_new_with_free_func (secure, size - 1, (GDestroyNotify) sodium_free, secure);
   record->variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT,
                                                                   body, FALSE));
   if (!g_variant_is_normal_form (record->variant))

@@ -14,7 +14,12 @@
 gpointer
 dc_secure_alloc (gsize size)
 {
-  gpointer mem = sodium_malloc (size);
+  gpointer mem;
+
+  /* sodium_malloc needs the library's page size, which sodium_init sets: cheap once done */
+  if (sodium_init () < 0)
+    g_error ("sodium_init failed");
+  mem = sodium_malloc (size);
 
   if (mem == NULL)
     g_error ("sodium_malloc: cannot allocate %" G_GSIZE_FORMAT " bytes", size);

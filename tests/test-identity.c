@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TODAY "2026-03-15"
 
@@ -468,6 +469,38 @@ assert_date_equal (const GDate *a, const GDate *b)
     g_assert_cmpint (g_date_compare (a, b), ==, 0);
 }
 
+/* A decrypted record stays in sodium_malloc memory: GVariant reads it in place (it copies
+ * data that is not aligned into ordinary heap memory, which is never wiped). A sodium_malloc
+ * buffer ends against its guard page: the variant's data must end there too. */
+static void
+test_record_stays_secure (void)
+{
+  DcIdentity id;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DcIdentityRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize size, page = (gsize) sysconf (_SC_PAGESIZE);
+
+  full_identity (&id);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("山田 %.*s", (int) i, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+      id.name = name;
+      g_clear_pointer (&bytes, g_bytes_unref);
+      g_clear_pointer (&record, dc_identity_record_free);
+      bytes = dc_identity_serialize (&id);
+      record = dc_identity_record_new_from_bytes (bytes, &error);
+      g_assert_no_error (error);
+      data = g_variant_get_data (record->variant);
+      size = g_variant_get_size (record->variant);
+      g_assert_true ((const char *) record->identity.name >= (const char *) data
+                     && (const char *) record->identity.name < (const char *) data + size);
+      g_assert_cmpuint (((guintptr) data + ((size + 15) & ~(gsize) 15)) % page, ==, 0);
+    }
+}
+
 static void
 test_round_trip (void)
 {
@@ -815,6 +848,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/identity/serialize/passport-typed-once", test_round_trip_passport_once);
   g_test_add_func ("/identity/serialize/no-forbidden-number", test_forbidden_number_never_serialised);
   g_test_add_func ("/identity/serialize/known-answer", test_known_answer);
+  g_test_add_func ("/identity/serialize/record-stays-in-secure-memory", test_record_stays_secure);
   g_test_add_func ("/identity/serialize/malformed", test_malformed);
   g_test_add_func ("/identity/serialize/fuzz", test_fuzz);
 
