@@ -99,6 +99,8 @@ table_label (const char *table)
     { "holds", N_("Hold") },
     { "disclosures", N_("Disclosure") },
     { "purges", N_("Purge") },
+    { "queries", N_("Query") },
+    { "disclosure_exports", N_("Export") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -343,7 +345,7 @@ check_checkpoints (VerifyState *st, GArray *checkpoints)
           problem (st->report, g_strdup_printf (_("Checkpoint %" PRId64 " is malformed."), cp->id));
           continue;
         }
-      dc_audit_checkpoint_message (st->store, cp->seq, head, cp->at, msg);
+      dc_audit_checkpoint_message (dc_store_uuid (st->store), cp->seq, head, cp->at, msg);
       if (!dc_signature_check (dc_store_sign_pk (st->store), msg->data, msg->len, sig))
         problem (st->report,
                  g_strdup_printf (_("Checkpoint %" PRId64 " does not carry a valid signature of this store."),

@@ -147,10 +147,10 @@ dc_audit_removed (DcStore *store, gint64 staff_id, const char *action, const cha
 }
 
 void
-dc_audit_checkpoint_message (DcStore *store, gint64 seq, const guint8 head[32], gint64 at, GByteArray *out)
+dc_audit_checkpoint_message (const char *store_uuid, gint64 seq, const guint8 head[32], gint64 at, GByteArray *out)
 {
   put_str (out, "daicho-checkpoint-v1");
-  put_str (out, dc_store_uuid (store));
+  put_str (out, store_uuid);
   dc_db_put_u64 (out, (guint64) seq);
   dc_db_put_chunk (out, head, 32);
   dc_db_put_u64 (out, (guint64) at);
@@ -172,7 +172,7 @@ dc_audit_checkpoint (DcStore *store, const DcVault *vault, GError **error)
   if (!found)
     return TRUE;
   row.at = dc_store_now (store);
-  dc_audit_checkpoint_message (store, row.seq, head, row.at, msg);
+  dc_audit_checkpoint_message (dc_store_uuid (store), row.seq, head, row.at, msg);
   if (!dc_vault_sign (vault, msg->data, msg->len, sig, error))
     return FALSE;
   head_bytes = g_bytes_new (head, 32);

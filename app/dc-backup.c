@@ -1,5 +1,6 @@
 /* app/dc-backup.c — encrypted, consistent backups taken while the counter works; restore; rotation. */
 #include "dc-backup.h"
+#include "dc-file.h"
 #include "dc-db-backup.h"
 #include "dc-db-records.h"
 
@@ -106,20 +107,6 @@ dc_backup_info_clear (DcBackupInfo *info)
 
 /* ---- files ---- */
 
-static void set_io_error (GError **error, int err, const char *format, ...) G_GNUC_PRINTF (3, 4);
-
-/* @format names what failed; the system's reason follows it. */
-static void
-set_io_error (GError **error, int err, const char *format, ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, DC_ERROR, err == ENOENT ? DC_ERROR_NOT_FOUND : DC_ERROR_IO, "%s: %s", what, g_strerror (err));
-}
 
 /* Bytes read (fewer than @len only at the end of the file), -1 on failure. */
 static gssize
@@ -135,7 +122,7 @@ read_full (int fd, guint8 *buf, gsize len, const char *path, GError **error)
         continue;
       if (n < 0)
         {
-          set_io_error (error, errno, _("Cannot read %s"), path);
+          dc_file_set_error (error, errno, _("Cannot read %s"), path);
           return -1;
         }
       if (n == 0)
@@ -145,64 +132,8 @@ read_full (int fd, guint8 *buf, gsize len, const char *path, GError **error)
   return (gssize) done;
 }
 
-static gboolean
-write_full (int fd, const guint8 *buf, gsize len, const char *path, GError **error)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, buf, len);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          set_io_error (error, errno, _("Cannot write %s"), path);
-          return FALSE;
-        }
-      buf += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
 
-static gboolean
-sync_and_close (int fd, const char *path, GError **error)
-{
-  int saved = 0;
-
-  if (fsync (fd) != 0)
-    saved = errno;
-  if (close (fd) != 0 && saved == 0)
-    saved = errno;
-  if (saved != 0)
-    {
-      set_io_error (error, saved, _("Cannot write %s"), path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The rename is durable only once the folder is: some file systems cannot sync a folder
- * (EINVAL), which is not a failure of ours. */
-static gboolean
-sync_dir (const char *dir, GError **error)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved = 0;
-
-  if (fd < 0)
-    saved = errno;
-  else if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-    saved = errno;
-  if (fd >= 0)
-    close (fd);
-  if (saved != 0)
-    {
-      set_io_error (error, saved, _("Cannot write the folder %s"), dir);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static int
 open_read (const char *path, gint64 *out_size, GError **error)
@@ -221,25 +152,10 @@ open_read (const char *path, gint64 *out_size, GError **error)
       close (fd);
       errno = EISDIR;
     }
-  set_io_error (error, errno, _("Cannot read %s"), path);
+  dc_file_set_error (error, errno, _("Cannot read %s"), path);
   return -1;
 }
 
-/* Remove a folder of plain files (the work folder: the copy and SQLite's companions). */
-static void
-remove_flat_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
 
 /* "YYYYMMDD-HHMMSS" of @usec in @tz. */
 static char *
@@ -582,7 +498,7 @@ sweep_work_dirs (const char *store_dir)
           close (fd);
           continue;
         }
-      remove_flat_dir (path);
+      dc_file_remove_flat_dir (path);
       if (fd >= 0)
         close (fd);
     }
@@ -598,17 +514,17 @@ make_work_dir (DcStore *store, int *out_lock, GError **error)
 
   if (g_mkdtemp_full (path, 0700) == NULL)
     {
-      set_io_error (error, errno, _("Cannot create a temporary folder in %s"), dc_store_dir (store));
+      dc_file_set_error (error, errno, _("Cannot create a temporary folder in %s"), dc_store_dir (store));
       return NULL;
     }
   lock = g_build_filename (path, WORK_LOCK, NULL);
   fd = g_open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0 || flock (fd, LOCK_EX) != 0)
     {
-      set_io_error (error, errno, _("Cannot create %s"), lock);
+      dc_file_set_error (error, errno, _("Cannot create %s"), lock);
       if (fd >= 0)
         close (fd);
-      remove_flat_dir (path);
+      dc_file_remove_flat_dir (path);
       return NULL;
     }
   *out_lock = fd;
@@ -692,7 +608,7 @@ encrypt_chunks (StreamState *state, const Header *h, int in, gint64 size, const 
       tag = done == size ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                          : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
       crypto_secretstream_xchacha20poly1305_push (state, cipher, &cipher_len, plain, want, ad, ad_len, tag);
-      if (!write_full (out, cipher, (gsize) cipher_len, tmp, error))
+      if (!dc_file_write_full (out, cipher, (gsize) cipher_len, tmp, error))
         return FALSE;
       ad = NULL;   /* the header is bound once; the stream chains every later chunk to it */
       ad_len = 0;
@@ -794,14 +710,14 @@ write_encrypted (DcStore *store, const char *copy, const char *tmp, gint64 now, 
     {
       out = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (out < 0)
-        set_io_error (error, errno, _("Cannot create %s"), tmp);
+        dc_file_set_error (error, errno, _("Cannot create %s"), tmp);
     }
   if (out >= 0)
     {
       ok = stream_start (store, now, state, h, error)
-           && write_full (out, g_bytes_get_data (h->raw, NULL), g_bytes_get_size (h->raw), tmp, error)
+           && dc_file_write_full (out, g_bytes_get_data (h->raw, NULL), g_bytes_get_size (h->raw), tmp, error)
            && encrypt_chunks (state, h, in, size, copy, out, tmp, error);
-      if (!sync_and_close (out, tmp, ok ? error : NULL))
+      if (!dc_file_sync_and_close (out, tmp, ok ? error : NULL))
         ok = FALSE;
       if (!ok)
         g_unlink (tmp);
@@ -872,7 +788,7 @@ dc_backup_create (DcStore *store, const char *dir, GError **error)
   target = g_canonicalize_filename (dir, NULL);
   if (g_mkdir_with_parents (target, 0700) != 0)
     {
-      set_io_error (error, errno, _("Cannot create the folder %s"), target);
+      dc_file_set_error (error, errno, _("Cannot create the folder %s"), target);
       return NULL;
     }
   sweep_work_dirs (dc_store_dir (store));
@@ -885,18 +801,18 @@ dc_backup_create (DcStore *store, const char *dir, GError **error)
        && pick_names (store, target, now, &final, &tmp, error)
        && write_encrypted (store, copy, tmp, now, &h, error);
   /* the copy goes on every path, before anything else can fail */
-  remove_flat_dir (work);
+  dc_file_remove_flat_dir (work);
   close (lock);
   header_clear (&h);
   if (!ok)
     return NULL;
   if (g_rename (tmp, final) != 0)
     {
-      set_io_error (error, errno, _("Cannot write %s"), final);
+      dc_file_set_error (error, errno, _("Cannot write %s"), final);
       g_unlink (tmp);
       return NULL;
     }
-  if (!sync_dir (target, error))
+  if (!dc_file_sync_dir (target, error))
     return NULL;
   if (!record_backup (store, now, final, error))
     {
@@ -1025,7 +941,7 @@ dc_backup_rotate (DcStore *store, const char *dir, guint *out_deleted, GError **
         continue;
       if (g_unlink (info->path) != 0)
         {
-          set_io_error (error, errno, _("Cannot delete the old backup %s"), info->path);
+          dc_file_set_error (error, errno, _("Cannot delete the old backup %s"), info->path);
           if (out_deleted != NULL)
             *out_deleted = deleted;
           return FALSE;
@@ -1107,7 +1023,7 @@ decrypt_chunks (StreamState *state, const Header *h, int in, const char *path, i
         final = TRUE;
       else if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE || plain_len != CHUNK_BYTES)
         return stream_damaged (path, part, error);
-      if (!write_full (out, plain, (gsize) plain_len, out_path, error))
+      if (!dc_file_write_full (out, plain, (gsize) plain_len, out_path, error))
         return FALSE;
       ad = NULL;
       ad_len = 0;
@@ -1218,11 +1134,11 @@ unpack_to (const Header *h, GBytes *key, int in, const char *path, const char *d
 
   if (out < 0)
     {
-      set_io_error (error, errno, _("Cannot create %s"), out_path);
+      dc_file_set_error (error, errno, _("Cannot create %s"), out_path);
       return NULL;
     }
   ok = decrypt_to (h, key, in, path, out, out_path, error);
-  ok = sync_and_close (out, out_path, ok ? error : NULL) && ok;
+  ok = dc_file_sync_and_close (out, out_path, ok ? error : NULL) && ok;
   ok = ok && check_unpacked (e, out_path, path, error);
   if (!ok)
     {
@@ -1428,7 +1344,7 @@ restore_unpack_new (const char *path, const char *target_dir, DcSlotKind with, c
   *made_dir = !g_file_test (target_dir, G_FILE_TEST_EXISTS);
   if (g_mkdir_with_parents (target_dir, 0700) != 0)
     {
-      set_io_error (error, errno, _("Cannot create the folder %s"), target_dir);
+      dc_file_set_error (error, errno, _("Cannot create the folder %s"), target_dir);
       *made_dir = FALSE;
       goto out;
     }
@@ -1491,10 +1407,10 @@ restore_place (const char *target_dir, const char *unpacked, const DcVault *vaul
 
   if (g_rename (unpacked, db) != 0)
     {
-      set_io_error (error, errno, _("Cannot put the restored database in place (%s)"), db);
+      dc_file_set_error (error, errno, _("Cannot put the restored database in place (%s)"), db);
       return NULL;
     }
-  sync_dir (target_dir, NULL);
+  dc_file_sync_dir (target_dir, NULL);
   store = dc_store_open (target_dir, error);
   if (store == NULL || !check_restorer (store, opened, staff_name, error)
       || !note_restore (store, vault, opened->staff_id, error))
@@ -1606,18 +1522,18 @@ dc_backup_install (const char *store_dir, const char *unpacked, char **out_aside
 
       if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
         {
-          set_io_error (error, errno, _("Cannot move the current database aside (%s)"), from);
+          dc_file_set_error (error, errno, _("Cannot move the current database aside (%s)"), from);
           move_back (db_path, aside, moved);
           return FALSE;
         }
     }
   if (g_rename (unpacked, db_path) != 0)
     {
-      set_io_error (error, errno, _("Cannot put the restored database in place (%s)"), unpacked);
+      dc_file_set_error (error, errno, _("Cannot put the restored database in place (%s)"), unpacked);
       move_back (db_path, aside, moved);
       return FALSE;
     }
-  sync_dir (store_dir, NULL);
+  dc_file_sync_dir (store_dir, NULL);
   if (out_aside != NULL)
     *out_aside = g_steal_pointer (&aside);
   return TRUE;

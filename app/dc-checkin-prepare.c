@@ -96,6 +96,17 @@ dc_checkin_person_index (const DcVault *vault, const char *name, const GDate *do
   return g_bytes_new (blind, sizeof blind);
 }
 
+GBytes *
+dc_checkin_document_index (const DcVault *vault, const char *doc_code, const char *normalized_number)
+{
+  g_autofree char *key = g_strconcat (doc_code, "\x1f", normalized_number, NULL);
+  guint8 blind[DC_BLIND_BYTES];
+
+  dc_vault_blind_index (vault, "document", key, blind);
+  sodium_memzero (key, strlen (key));
+  return g_bytes_new (blind, sizeof blind);
+}
+
 void
 dc_checkin_prepared_clear (DcCheckinPrepared *p)
 {
@@ -112,7 +123,6 @@ dc_checkin_prepare_into (DcStore *store, const DcVault *vault, const DcIdentity 
   const DcDocType *doc;
   g_autoptr(GBytes) plain = NULL;
   g_autofree char *name = NULL;
-  guint8 blind[DC_BLIND_BYTES];
 
   if (!dc_identity_check (id, day, profile->allow_health_insurance_card, bad_field, error))
     return FALSE;
@@ -131,10 +141,9 @@ dc_checkin_prepare_into (DcStore *store, const DcVault *vault, const DcIdentity 
   if (doc->number_allowed && id->doc_number != NULL && *id->doc_number != '\0')
     {
       g_autofree char *number = dc_normalize_number (id->doc_number);
-      g_autofree char *key = g_strconcat (doc->code, "\x1f", number, NULL);
 
-      dc_vault_blind_index (vault, "document", key, blind);
-      p->document_index = g_bytes_new (blind, sizeof blind);
+      p->document_index = dc_checkin_document_index (vault, doc->code, number);
+      sodium_memzero (number, strlen (number));
     }
 
   /* a fresh ephemeral key per payload (crypto_box_seal): the counter cannot read it back */

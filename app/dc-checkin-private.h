@@ -28,6 +28,9 @@ void     dc_checkin_prepared_clear (DcCheckinPrepared *p);
 
 /* The person index: name and date of birth, normalised, under the index key. */
 GBytes  *dc_checkin_person_index (const DcVault *vault, const char *name, const GDate *dob);
+/* The document index: the document type's code and its number as dc_normalize_number ()
+ * gives it, under the index key. */
+GBytes  *dc_checkin_document_index (const DcVault *vault, const char *doc_code, const char *normalized_number);
 
 /* The counter tier of verification @verification_id of customer @customer_id: the dates on
  * which the customer turns 18 and 16, sealed under the tier key and bound to both ids. */

@@ -2,6 +2,7 @@
 #include "dc-hold.h"
 #include "dc-audit.h"
 #include "dc-db-records.h"
+#include "dc-normalize.h"
 #include "dc-time.h"
 
 #include <glib/gi18n-lib.h>
@@ -232,28 +233,11 @@ dc_hold_clear (DcHold *hold)
   g_clear_pointer (&hold->release_reason, g_free);
 }
 
-/* @text without white space around it, the ideographic space (U+3000) a Japanese
- * keyboard types included. */
+/* @text trimmed; "" for text that is not valid UTF-8, refused then as missing. */
 static char *
 trim (const char *text)
 {
-  const char *start = text != NULL ? text : "";
-  const char *end;
-
-  if (!g_utf8_validate (start, -1, NULL))
-    return g_strdup ("");
-  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  end = start + strlen (start);
-  while (end > start)
-    {
-      const char *prev = g_utf8_prev_char (end);
-
-      if (!g_unichar_isspace (g_utf8_get_char (prev)))
-        break;
-      end = prev;
-    }
-  return g_strndup (start, end - start);
+  return text != NULL && g_utf8_validate (text, -1, NULL) ? dc_normalize_trim (text) : g_strdup ("");
 }
 
 /* @text trimmed, or NULL with an error when it is empty or too long. */
@@ -354,22 +338,28 @@ add_locked (DcStore *store, DcActor *actor, DcHoldRow *row, const DcHoldScope *s
          && dc_audit_row (store, dc_actor_staff_id (actor), "hold-add", "holds", *out_id, error);
 }
 
-gboolean
-dc_hold_add (DcStore *store, DcActor *actor, const DcHoldScope *scope, const char *reason, const char *reference,
-             gint64 disclosure_id, gint64 *out_id, GError **error)
+static gboolean
+may_hold (DcActor *actor, GError **error)
 {
-  DcDb *db = dc_store_db (store);
+  if (actor != NULL && dc_actor_can_read_identity (actor))
+    return TRUE;
+  g_set_error (error, DC_ERROR, DC_ERROR_PERMISSION,
+               _("Placing a hold needs a manager or an auditor signed in with a passphrase."));
+  return FALSE;
+}
+
+gboolean
+dc_hold_add_in_transaction (DcStore *store, DcActor *actor, const DcHoldScope *scope, const char *reason,
+                            const char *reference, gint64 disclosure_id, gint64 *out_id, GError **error)
+{
   DcHoldRow row = { 0 };
   gint64 id = 0;
   gboolean ok;
 
   g_return_val_if_fail (scope != NULL && (guint) scope->kind < G_N_ELEMENTS (kind_names), FALSE);
-  if (actor == NULL || !dc_actor_can_read_identity (actor))
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_PERMISSION,
-                   _("Placing a hold needs a manager or an auditor signed in with a passphrase."));
-      return FALSE;
-    }
+  g_return_val_if_fail (dc_db_in_transaction (dc_store_db (store)), FALSE);
+  if (!may_hold (actor, error))
+    return FALSE;
   row.reason = required_text (reason, REASON_MAX_CHARS, error);
   if (row.reason == NULL || !optional_reference (reference, &row.reference, error))
     {
@@ -380,18 +370,30 @@ dc_hold_add (DcStore *store, DcActor *actor, const DcHoldScope *scope, const cha
   row.staff_id = dc_actor_staff_id (actor);
   row.scope = scope_encode (scope);
   row.disclosure_id = disclosure_id;
-
-  ok = dc_db_begin (db, error);
-  if (ok)
-    {
-      ok = add_locked (store, actor, &row, scope, &id, error) && dc_db_commit (db, error);
-      if (!ok)
-        dc_db_rollback (db);
-    }
+  ok = add_locked (store, actor, &row, scope, &id, error);
   dc_hold_row_clear (&row);
   if (ok && out_id != NULL)
     *out_id = id;
   return ok;
+}
+
+gboolean
+dc_hold_add (DcStore *store, DcActor *actor, const DcHoldScope *scope, const char *reason, const char *reference,
+             gint64 disclosure_id, gint64 *out_id, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+
+  g_return_val_if_fail (scope != NULL && (guint) scope->kind < G_N_ELEMENTS (kind_names), FALSE);
+  /* refused before the write lock is taken */
+  if (!may_hold (actor, error) || !dc_db_begin (db, error))
+    return FALSE;
+  if (!dc_hold_add_in_transaction (store, actor, scope, reason, reference, disclosure_id, out_id, error)
+      || !dc_db_commit (db, error))
+    {
+      dc_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean

@@ -47,6 +47,12 @@ gboolean   dc_hold_scope_add_terminal (DcStore *store, DcHoldScope *scope, const
  * (DC_ERROR_NOT_FOUND) and a reason is required. Audited. */
 gboolean   dc_hold_add (DcStore *store, DcActor *actor, const DcHoldScope *scope, const char *reason,
                         const char *reference, gint64 disclosure_id, gint64 *out_id, GError **error);
+/* The same inside the caller's write transaction (dc_db_begin), with its own audit entry but
+ * no transaction of its own: for a hold placed together with other records (a police export).
+ * After an error the caller rolls the transaction back. */
+gboolean   dc_hold_add_in_transaction (DcStore *store, DcActor *actor, const DcHoldScope *scope,
+                                       const char *reason, const char *reference, gint64 disclosure_id,
+                                       gint64 *out_id, GError **error);
 /* Holds newest first (released ones too when @include_released); an array of DcHold. */
 GArray    *dc_hold_list (DcStore *store, gboolean include_released, GError **error);
 /* Release a hold (managers only), with a reason. Audited. */

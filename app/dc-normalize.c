@@ -119,3 +119,25 @@ dc_normalize_number (const char *text)
     }
   return g_string_free (out, FALSE);
 }
+
+char *
+dc_normalize_trim (const char *text)
+{
+  const char *start = text != NULL ? text : "";
+  const char *end;
+
+  if (!g_utf8_validate (start, -1, NULL))
+    return g_strdup (start);
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      const char *prev = g_utf8_prev_char (end);
+
+      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  return g_strndup (start, (gsize) (end - start));
+}

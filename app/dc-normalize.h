@@ -17,6 +17,11 @@ char *dc_normalize_number (const char *text);
 /* NFKC of valid UTF-8 (invalid bytes replaced); never NULL. Newly allocated. */
 char    *dc_normalize_nfkc (const char *text);
 
+/* @text without white space of any width around it (the ideographic space U+3000 a
+ * Japanese keyboard types included); "" for NULL; text that is not valid UTF-8 is copied
+ * whole, for the caller's own check to refuse. Newly allocated. */
+char    *dc_normalize_trim (const char *text);
+
 /* White space, invisible format characters and the dashes cards and input methods use. */
 gboolean dc_normalize_is_number_separator (gunichar c);
 

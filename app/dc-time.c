@@ -306,6 +306,31 @@ dc_time_parse (const char  *text,
   return clock_to_instant (&day, &clock, tz, out_utc_us, error);
 }
 
+gboolean
+dc_time_parse_end (const char  *text,
+                   GTimeZone   *tz,
+                   gint64      *out_utc_us,
+                   GError     **error)
+{
+  g_autofree char *norm = NULL;
+  GDate day;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (tz != NULL, FALSE);
+  g_return_val_if_fail (out_utc_us != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* the same test dc_time_parse makes for a date alone: no time of day in it */
+  norm = dc_date_normalize_input (text);
+  if (norm == NULL || strchr (norm, ':') != NULL)
+    return dc_time_parse (text, tz, out_utc_us, error);
+  if (!dc_date_parse (norm, &day, error))
+    return FALSE;
+  g_date_add_days (&day, 1);
+  *out_utc_us = dc_date_start_instant (&day, tz);
+  return TRUE;
+}
+
 static char *
 format_instant (gint64      utc_us,
                 GTimeZone  *tz,

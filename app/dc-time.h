@@ -26,6 +26,13 @@ guint dc_time_minute_of_day (gint64 utc_us, GTimeZone *tz);
  * that day (dc_date_start_instant ()). DC_ERROR_INVALID_DATE otherwise. */
 gboolean dc_time_parse (const char *text, GTimeZone *tz, gint64 *out_utc_us, GError **error);
 
+/* The same for the END of a range that excludes its end (a hold's range): a date alone
+ * means the end of that day, that is the start of the next day in @tz, so "--to
+ * 2026-03-04" takes in the whole of the 4th. A text with a time of day means that very
+ * instant, as dc_time_parse () reads it. (An inclusive end, as a police query's, is one
+ * microsecond before this when the text is a date alone: dc_date_parse () reads it.) */
+gboolean dc_time_parse_end (const char *text, GTimeZone *tz, gint64 *out_utc_us, GError **error);
+
 /* "2026-03-04T14:32:00+09:00": ISO 8601 with the offset of @tz, whole seconds (rounded
  * down); an offset with seconds (local mean time before 1888 in Tokyo) is written
  * "+09:18:59" so that dc_time_parse () reads back the same instant (newly allocated). */

@@ -487,6 +487,27 @@ dc_vault_open_sealed (const DcVault *vault, GBytes *sealed, GError **error)
   return secure_bytes (plain, len - crypto_box_SEALBYTES);
 }
 
+gboolean
+dc_vault_open_sealed_to (const DcVault *vault, GBytes *sealed, guint8 *out, gsize out_len, GError **error)
+{
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (vault != NULL && sealed != NULL && out != NULL, FALSE);
+
+  if (!need_master (vault, error))
+    return FALSE;
+  data = g_bytes_get_data (sealed, &len);
+  if (len != out_len + crypto_box_SEALBYTES
+      || crypto_box_seal_open (out, data, len, vault->box_pk, vault->box_sk) != 0)
+    {
+      sodium_memzero (out, out_len);
+      set_undecryptable (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GBytes *
 dc_vault_tier_encrypt (const DcVault *vault, GBytes *plain, const guint8 *ad, gsize ad_len)
 {

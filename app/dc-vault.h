@@ -89,6 +89,12 @@ GBytes   *dc_seal (const guint8 box_pk[DC_KEY_BYTES], GBytes *plain);
  * DC_ERROR_CRYPTO when it does not open. The result lives in sodium_malloc memory,
  * wiped when the GBytes is freed. */
 GBytes   *dc_vault_open_sealed (const DcVault *vault, GBytes *sealed, GError **error);
+/* The same into @out (exactly @out_len bytes of plaintext expected, else DC_ERROR_CRYPTO),
+ * for many payloads opened at once into one secure block: no secure allocation per call.
+ * @out should be sodium_malloc memory; the caller wipes it. Touches nothing in @vault but
+ * its keys, so threads may open payloads with one vault at the same time. */
+gboolean  dc_vault_open_sealed_to (const DcVault *vault, GBytes *sealed, guint8 *out, gsize out_len,
+                                   GError **error);
 
 /* Counter tier: XChaCha20-Poly1305 under the tier key, random nonce prepended,
  * @ad bound as associated data. */

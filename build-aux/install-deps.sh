@@ -10,6 +10,7 @@ PACKAGES="
   desktop-file-utils appstream
   fonts-noto-cjk tzdata locales
   xvfb xauth
+  libjson-glib-dev
   minisign zbar-tools poppler-utils
   valgrind
 "

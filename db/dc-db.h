@@ -24,7 +24,7 @@ GQuark dc_db_error_quark (void);
 typedef struct _DcDb DcDb;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DC_DB_SCHEMA_VERSION 2
+#define DC_DB_SCHEMA_VERSION 3
 
 /* Open (and, with @create, create) the database at @path: WAL, synchronous=FULL,
  * foreign_keys=ON, secure_delete=ON, a busy timeout; the file is created 0600.

@@ -214,10 +214,47 @@ static const char migration_1[] =
 static const char migration_2[] =
   "CREATE INDEX verifications_supersedes ON verifications (supersedes);\n";
 
+/* Police requests (design.md §7). The ledger's free text (the scope as asked, the note)
+ * may name a person, so disclosures.scope and disclosures.note hold sealed bytes (BLOB
+ * values in those columns), readable with a manager's or an auditor's unlock. Every query
+ * leaves a row in the query log, readable without a secret except the values searched for
+ * (sealed); every bundle handed over leaves a row in disclosure_exports. Both append-only.
+ * A session is never longer than the longest one stored, and the index on its length
+ * gives that bound in one step: a time-point query then scans only the sessions that
+ * started within that bound before the point (plus the open ones). */
+static const char migration_3[] =
+  "CREATE TABLE queries ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at INTEGER NOT NULL,"
+  "  staff_id INTEGER NOT NULL REFERENCES staff (id),"
+  "  disclosure_id INTEGER REFERENCES disclosures (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('time', 'person', 'name', 'document', 'member')),"
+  "  scope TEXT NOT NULL,"
+  "  sealed_scope BLOB,"
+  "  sessions INTEGER NOT NULL,"
+  "  visits INTEGER NOT NULL);\n"
+  "CREATE INDEX queries_disclosure ON queries (disclosure_id);\n"
+  "CREATE TABLE disclosure_exports ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  disclosure_id INTEGER NOT NULL REFERENCES disclosures (id),"
+  "  query_id INTEGER NOT NULL REFERENCES queries (id),"
+  "  at INTEGER NOT NULL,"
+  "  staff_id INTEGER NOT NULL REFERENCES staff (id),"
+  "  sessions INTEGER NOT NULL,"
+  "  visits INTEGER NOT NULL,"
+  "  verifications INTEGER NOT NULL,"
+  "  manifest_sha256 TEXT NOT NULL,"
+  "  holds INTEGER NOT NULL DEFAULT 0);\n"
+  "CREATE INDEX disclosure_exports_disclosure ON disclosure_exports (disclosure_id);\n"
+  "CREATE INDEX sessions_length ON terminal_sessions (ended_at - started_at);\n"
+  NEVER_DELETE ("queries") NO_UPDATE ("queries")
+  NEVER_DELETE ("disclosure_exports") NO_UPDATE ("disclosure_exports");
+
 static const char *const migrations[] = {
   NULL,          /* version 0: the empty file */
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DC_DB_SCHEMA_VERSION + 1);
@@ -236,6 +273,8 @@ static const char *const record_triggers[] = {
   "terminal_sessions_no_delete", "terminal_sessions_no_update", "terminal_sessions_end_once",
   "holds_no_delete", "holds_no_update", "holds_release_once",
   "disclosures_no_delete", "disclosures_no_update",
+  "queries_no_delete", "queries_no_update",
+  "disclosure_exports_no_delete", "disclosure_exports_no_update",
   "purges_no_delete", "purges_no_update",
   "audit_no_delete", "audit_no_update",
   "checkpoints_no_delete", "checkpoints_no_update",
@@ -254,7 +293,7 @@ dc_schema_triggers (void)
 static const char *const audited_tables[] = {
   "store", "settings", "store_keys", "staff", "keyslots", "terminals",
   "customers", "verifications", "visits", "terminal_sessions",
-  "holds", "disclosures", "purges",
+  "holds", "disclosures", "purges", "queries", "disclosure_exports",
   NULL,
 };
 

@@ -527,6 +527,14 @@ dc_test_ctl_ok (const char *ctl, const char *const *args, const char *xdg_data_h
 }
 
 void
+dc_test_assert_has (const char *text, const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_test_message ("“%s” not found in:\n%s", needle, text);
+  g_assert_nonnull (strstr (text, needle));
+}
+
+void
 dc_test_assert_human (const char *what, const char *text)
 {
   g_assert_true (g_utf8_validate (text, -1, NULL));

@@ -118,6 +118,8 @@ char     *dc_test_ctl_ok (const char *ctl, const char *const *args, const char *
 /* @text (what a program said, named @what in the failure) is valid UTF-8 with no
  * "(null)", unexpanded "%s", GLib warning or failed assertion in it. */
 void      dc_test_assert_human (const char *what, const char *text);
+/* @text contains @needle (else the log shows both). */
+void      dc_test_assert_has (const char *text, const char *needle);
 
 /* ---- the store's own database ---- */
 

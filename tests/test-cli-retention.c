@@ -67,13 +67,6 @@ ctl_ok (const Ctx *ctx, const char *const *args, const char *fd3)
   return ctl_ok5 (ctx, args, fd3, NULL, NULL);
 }
 
-static void
-assert_has (const char *text, const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_test_message ("“%s” not found in:\n%s", needle, text);
-  g_assert_nonnull (strstr (text, needle));
-}
 
 /* ---- stores ---- */
 
@@ -153,7 +146,7 @@ build_template (Ctx *ctx)
       g_free (ctl_ok5 (ctx, in, NULL, CLERK_PIN, NULL));
     }
   out = ctl_ok (ctx, hold, PASSPHRASE);
-  assert_has (out, "Hold 1 placed");
+  dc_test_assert_has (out, "Hold 1 placed");
   g_clear_pointer (&out, g_free);
   out = ctl_ok (ctx, backup, NULL);
   {
@@ -403,9 +396,9 @@ test_refused (gconstpointer data)
   g_assert_true (g_str_has_suffix (run.err, "\n"));
   dc_test_assert_human ("stderr", run.err);
   if (c->says != NULL)
-    assert_has (run.err, c->says);
+    dc_test_assert_has (run.err, c->says);
   if (c->says_too != NULL)
-    assert_has (run.err, c->says_too);
+    dc_test_assert_has (run.err, c->says_too);
   if (c->fd3 != NULL)
     g_assert_null (strstr (run.err, c->fd3));
   g_assert_null (strstr (run.out, "placed"));
@@ -502,24 +495,24 @@ test_holds (gconstpointer data)
   g_assert_null (strstr (out, "山田"));
   g_assert_null (strstr (out, "西新宿"));
   block = hold_block (out, visit_hold);
-  assert_has (block, "visit 1");
-  assert_has (block, "police request");
-  assert_has (block, "boss");
+  dc_test_assert_has (block, "visit 1");
+  dc_test_assert_has (block, "police request");
+  dc_test_assert_has (block, "boss");
   g_clear_pointer (&block, g_free);
   block = hold_block (out, member_hold);
-  assert_has (block, member_scope);
-  assert_has (block, "捜査関係事項照会");
-  assert_has (block, "新宿署 第123号");
-  assert_has (block, "audrey");
+  dc_test_assert_has (block, member_scope);
+  dc_test_assert_has (block, "捜査関係事項照会");
+  dc_test_assert_has (block, "新宿署 第123号");
+  dc_test_assert_has (block, "audrey");
   g_clear_pointer (&block, g_free);
   /* a date alone as --to takes in that whole day */
   block = hold_block (out, day_hold);
-  assert_has (block, "2020-01-01 00:00 – 2020-01-02 00:00");
-  assert_has (block, "PC-01, PC-02");
+  dc_test_assert_has (block, "2020-01-01 00:00 – 2020-01-02 00:00");
+  dc_test_assert_has (block, "PC-01, PC-02");
   g_clear_pointer (&block, g_free);
   /* an offset is honoured; without one the time is the store's (Tokyo) */
   block = hold_block (out, offset_hold);
-  assert_has (block, "2020-01-01 09:00 – 12:00");
+  dc_test_assert_has (block, "2020-01-01 09:00 – 12:00");
   g_clear_pointer (&block, g_free);
   g_clear_pointer (&out, g_free);
 
@@ -528,12 +521,12 @@ test_holds (gconstpointer data)
                               "2", "--reason", "case closed", NULL };
 
     out = ctl_ok (ctx, release, PASSPHRASE);
-    assert_has (out, "Hold 2 released");
+    dc_test_assert_has (out, "Hold 2 released");
     g_clear_pointer (&out, g_free);
     /* twice is refused */
     ctl (ctx, release, PASSPHRASE, &run);
     g_assert_cmpint (run.status, ==, 1);
-    assert_has (run.err, "already");
+    dc_test_assert_has (run.err, "already");
     dc_test_run_clear (&run);
   }
   out = ctl_ok (ctx, list, NULL);
@@ -546,12 +539,12 @@ test_holds (gconstpointer data)
   g_clear_pointer (&out, g_free);
   out = ctl_ok (ctx, list_all, NULL);
   block = hold_block (out, visit_hold);
-  assert_has (block, "released");
-  assert_has (block, "case closed");
+  dc_test_assert_has (block, "released");
+  dc_test_assert_has (block, "case closed");
   g_clear_pointer (&out, g_free);
 
   out = ctl_ok (ctx, verify, NULL);
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "Intact.");
 }
 
 /* ---- purge ---- */
@@ -665,7 +658,7 @@ test_purge (gconstpointer data)
     dry = ctl_ok (ctx, dry_run, NULL);
     g_test_message ("dry run:\n%s", dry);
     dc_test_assert_human ("stdout", dry);
-    assert_has (dry, "Dry run");
+    dc_test_assert_has (dry, "Dry run");
     after = records_fingerprint (ctx, dir);
     g_assert_cmpstr (after, ==, before);   /* a dry run removes nothing */
     g_assert_cmpint (sql_int (ctx, dir, "SELECT count(*) FROM purges;"), ==, 0);
@@ -679,7 +672,7 @@ test_purge (gconstpointer data)
     g_test_message ("purge:\n%s", done);
     dc_test_assert_human ("stdout", done);
     row_numbers (done, "Total", purged);
-    assert_has (done, "Purged the records");
+    dc_test_assert_has (done, "Purged the records");
     row_numbers (done, "Held back", held_done);
     /* the dry run said exactly what the purge then did, month by month */
     dry_rows = table_rows (dry);
@@ -702,7 +695,7 @@ test_purge (gconstpointer data)
       g_assert_cmpint (nothing[i], ==, 0);
     g_clear_pointer (&again, g_free);
     again = ctl_ok (ctx, verify, NULL);
-    assert_has (again, "Intact.");
+    dc_test_assert_has (again, "Intact.");
     g_clear_pointer (&again, g_free);
     /* the schedule's status knows when the purge last removed something */
     {
@@ -759,7 +752,7 @@ test_backup_restore (gconstpointer data)
   g_assert_cmpint (st.st_size, >, 0);
   g_assert_cmpint (g_stat (backups, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
-  assert_has (out, "deleted: 0");
+  dc_test_assert_has (out, "deleted: 0");
   g_assert_false (dc_test_file_contains (file, "山田"));
   g_clear_pointer (&out, g_free);
 
@@ -774,9 +767,9 @@ test_backup_restore (gconstpointer data)
   }
   g_test_message ("%s", out);
   dc_test_assert_human ("stdout", out);
-  assert_has (out, "保存期間テスト店");
-  assert_has (out, "Restored");
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "保存期間テスト店");
+  dc_test_assert_has (out, "Restored");
+  dc_test_assert_has (out, "Intact.");
   {
     const char *p = strstr (out, "kept at ");
 
@@ -794,7 +787,7 @@ test_backup_restore (gconstpointer data)
                    sql_int (ctx, dir, "SELECT max (id) FROM audit;"));
   g_clear_pointer (&out, g_free);
   out = ctl_ok (ctx, verify, NULL);
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "Intact.");
 }
 
 /* A well-formed recovery key of no store; free with dc_secret_free. */
@@ -851,7 +844,7 @@ test_restore_new (gconstpointer data)
       g_test_message ("exit %d, stderr: %s", run.status, run.err);
       g_assert_cmpint (run.status, ==, 1);
       dc_test_assert_human ("stderr", run.err);
-      assert_has (run.err, refused[i].says);
+      dc_test_assert_has (run.err, refused[i].says);
       g_assert_null (strstr (run.out, "Restored"));
       g_assert_null (strstr (run.err, refused[i].secret));
       dc_test_run_clear (&run);
@@ -870,9 +863,9 @@ test_restore_new (gconstpointer data)
   out = ctl_ok (ctx, with_key, ctx->recovery);
   g_test_message ("%s", out);
   dc_test_assert_human ("stdout", out);
-  assert_has (out, "保存期間テスト店");
-  assert_has (out, "Restored into");
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "保存期間テスト店");
+  dc_test_assert_has (out, "Restored into");
+  dc_test_assert_has (out, "Intact.");
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (g_stat (target, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
@@ -886,13 +879,13 @@ test_restore_new (gconstpointer data)
   g_assert_cmpint (sql_int (ctx, target, "SELECT count(*) FROM audit WHERE action = 'restore' AND staff_id IS NULL;"),
                    ==, 1);
   out = ctl_ok (ctx, verify, NULL);
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "Intact.");
   g_clear_pointer (&out, g_free);
 
   /* a manager's passphrase does it too, in the manager's name */
   out = ctl_ok (ctx, with_boss, PASSPHRASE);
-  assert_has (out, "Restored into");
-  assert_has (out, "Intact.");
+  dc_test_assert_has (out, "Restored into");
+  dc_test_assert_has (out, "Intact.");
   g_assert_cmpint (sql_int (ctx, by_boss, "SELECT count(*) FROM audit WHERE action = 'restore' AND staff_id ="
                                           " (SELECT id FROM staff WHERE name = 'boss');"), ==, 1);
 
@@ -902,7 +895,7 @@ test_restore_new (gconstpointer data)
 
     ctl (ctx, with_key, ctx->recovery, &run);
     g_assert_cmpint (run.status, ==, 2);
-    assert_has (run.err, "--staff");
+    dc_test_assert_has (run.err, "--staff");
     dc_test_run_clear (&run);
   }
 }
@@ -1012,10 +1005,10 @@ assert_units (Ctx *ctx, const char *units, const char *store, const char *backup
       g_assert_cmpint (st.st_mode & 0777, ==, 0644);
       if (g_str_has_suffix (names[i], ".timer"))
         {
-          assert_has (text, "OnCalendar=");
-          assert_has (text, "Persistent=true");
-          assert_has (text, "RandomizedDelaySec=");
-          assert_has (text, "WantedBy=timers.target");
+          dc_test_assert_has (text, "OnCalendar=");
+          dc_test_assert_has (text, "Persistent=true");
+          dc_test_assert_has (text, "RandomizedDelaySec=");
+          dc_test_assert_has (text, "WantedBy=timers.target");
         }
     }
   {
@@ -1027,8 +1020,8 @@ assert_units (Ctx *ctx, const char *units, const char *store, const char *backup
     g_autofree char *backup_exec = g_strdup_printf ("ExecStart=\"%s\" backup --store \"%s\" --to \"%s\"\n", q_ctl,
                                                     q_store, q_backups);
 
-    assert_has (purge_text, purge_exec);
-    assert_has (backup_text, backup_exec);
+    dc_test_assert_has (purge_text, purge_exec);
+    dc_test_assert_has (backup_text, backup_exec);
   }
 }
 
@@ -1110,8 +1103,8 @@ test_schedule (gconstpointer data)
   out = ctl_ok (ctx, install, NULL);
   g_test_message ("%s", out);
   dc_test_assert_human ("stdout", out);
-  assert_has (out, units);
-  assert_has (out, backups);
+  dc_test_assert_has (out, units);
+  dc_test_assert_has (out, backups);
   g_clear_pointer (&out, g_free);
   log = take_log (ctx);
   g_assert_cmpstr (log, ==, "--user daemon-reload\n--user enable --now daicho-purge.timer daicho-backup.timer\n");
@@ -1136,9 +1129,9 @@ test_schedule (gconstpointer data)
   assert_status (out, "Next run:", next);
   g_clear_pointer (&out, g_free);
   log = take_log (ctx);
-  assert_has (log, "--user is-active --quiet daicho-purge.timer\n");
-  assert_has (log, "--user is-active --quiet daicho-backup.timer\n");
-  assert_has (log, "NextElapseUSecRealtime");
+  dc_test_assert_has (log, "--user is-active --quiet daicho-purge.timer\n");
+  dc_test_assert_has (log, "--user is-active --quiet daicho-backup.timer\n");
+  dc_test_assert_has (log, "NextElapseUSecRealtime");
   g_clear_pointer (&log, g_free);
 
   out = ctl_ok (ctx, remove, NULL);
@@ -1197,9 +1190,9 @@ test_schedule_systemctl_fails (gconstpointer data)
   g_test_message ("%s", run.err);
   g_assert_cmpint (run.status, ==, 1);
   dc_test_assert_human ("stderr", run.err);
-  assert_has (run.err, "units are written");
-  assert_has (run.err, units);
-  assert_has (run.err, "Failed to connect to bus");
+  dc_test_assert_has (run.err, "units are written");
+  dc_test_assert_has (run.err, units);
+  dc_test_assert_has (run.err, "Failed to connect to bus");
   dc_test_run_clear (&run);
   log = take_log (ctx);
   g_assert_cmpstr (log, ==, "--user daemon-reload\n");
@@ -1217,7 +1210,7 @@ test_schedule_systemctl_fails (gconstpointer data)
 
   ctl (ctx, remove, NULL, &run);
   g_assert_cmpint (run.status, ==, 1);
-  assert_has (run.err, "removed, but systemctl failed");
+  dc_test_assert_has (run.err, "removed, but systemctl failed");
   dc_test_run_clear (&run);
   {
     g_autoptr(GDir) d = g_dir_open (units, 0, NULL);
@@ -1248,8 +1241,8 @@ test_installed_units (gconstpointer data)
       g_assert_false (has_placeholder (text));
       if (g_str_has_suffix (names[i], ".service"))
         {
-          assert_has (text, "--store \"%h/.local/share/daicho/store\"");
-          assert_has (text, "/daicho-ctl\" ");
+          dc_test_assert_has (text, "--store \"%h/.local/share/daicho/store\"");
+          dc_test_assert_has (text, "/daicho-ctl\" ");
         }
     }
 }
@@ -1282,10 +1275,10 @@ test_help (gconstpointer data)
       g_assert_cmpint (run.status, ==, 0);
       g_assert_cmpstr (run.err, ==, "");
       dc_test_assert_human ("stdout", run.out);
-      assert_has (run.out, line);
+      dc_test_assert_has (run.out, line);
       g_assert_null (strstr (run.out, "FILE FILE"));
-      assert_has (run.out, "--store");
-      assert_has (usage, listed);
+      dc_test_assert_has (run.out, "--store");
+      dc_test_assert_has (usage, listed);
       dc_test_run_clear (&run);
     }
 }

@@ -1,5 +1,6 @@
 /* tests/test-purge.c — four years on a test clock: exactly what is past retention goes, holds keep, the bytes leave the files, verify still passes. */
 #include "dc-audit.h"
+#include "dc-backup.h"
 #include "dc-checkin.h"
 #include "dc-db-records.h"
 #include "dc-hold.h"
@@ -58,6 +59,7 @@ typedef struct {
   guint      runs;
   gboolean   open_closed;
   gboolean   shrunk;
+  gboolean   backup_checked;   /* a backup after a purge was decrypted and searched */
   gboolean   built;
 } Ctx;
 
@@ -540,6 +542,37 @@ verification_exists (Ctx *ctx, gint64 id)
   return found;
 }
 
+static gint64
+file_size_at (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
+/* A backup taken after a purge, decrypted as a restore would, holds none of what the
+ * purge removed: the copy is made from the pages as they are now, not from old ones. */
+static void
+check_backup_after_purge (Ctx *ctx, GHashTable *gone)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (ctx->root, "backups", NULL);
+  g_autofree char *backup = NULL;
+  g_autofree char *unpacked = NULL;
+
+  backup = dc_backup_create (ctx->store, dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (file_holds_any (backup, gone));
+  unpacked = dc_backup_unpack (ctx->store, ctx->boss, backup, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (unpacked);
+  g_assert_cmpint (file_size_at (unpacked), >, 0);
+  g_assert_false (file_holds_any (unpacked, gone));
+  g_assert_cmpint (g_unlink (unpacked), ==, 0);
+  g_assert_cmpint (g_unlink (backup), ==, 0);
+  ctx->backup_checked = TRUE;
+}
+
 static void
 purge (Ctx *ctx)
 {
@@ -626,6 +659,8 @@ purge (Ctx *ctx)
                           done->visits, size_before, file_size (ctx, ""));
           g_assert_cmpint (file_size (ctx, ""), <, size_before);
           ctx->shrunk = TRUE;
+          if (!ctx->backup_checked)
+            check_backup_after_purge (ctx, gone);
         }
     }
   if (before != NULL || closing)
@@ -806,6 +841,7 @@ build_timeline (Ctx *ctx)
   g_assert_false (g_array_index (ctx->yearly->visits, MVisit, 1).gone);
   g_assert_cmpuint (ctx->deleting_runs, >, 35);
   g_assert_true (ctx->shrunk);
+  g_assert_true (ctx->backup_checked);
   dc_test_assert_intact (ctx->store);
   g_assert_true (dc_db_set_bulk (dc_store_db (ctx->store), FALSE, &error));
   ctx->built = TRUE;
@@ -930,7 +966,8 @@ test_deleted_old (gconstpointer data)
   g_assert_true (report_names (later, " rows are missing, but the purges removed only"));
 }
 
-/* A store made before the purge existed (schema 1) is migrated when opened, and verifies. */
+/* A store made before the purge and the police ledger existed (schema 1) is migrated when
+ * opened, and verifies. */
 static void
 test_migration (gconstpointer data)
 {
@@ -941,16 +978,19 @@ test_migration (gconstpointer data)
   sqlite3 *h = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &h, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  dc_test_sql_exec (h, "DROP INDEX verifications_supersedes; PRAGMA user_version = 1;");
+  dc_test_sql_exec (h, "DROP INDEX verifications_supersedes; DROP INDEX sessions_length;"
+                       " DROP TABLE disclosure_exports; DROP TABLE queries; PRAGMA user_version = 1;");
   g_assert_cmpint (sqlite3_close (h), ==, SQLITE_OK);
 
   store = dc_test_store_open (dir);
   g_assert_cmpint (dc_db_schema_version (dc_store_db (store)), ==, DC_DB_SCHEMA_VERSION);
-  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 3);
   h = dc_db_handle (dc_store_db (store));
-  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 2);
-  g_assert_cmpint (dc_test_sql_int (h, "SELECT count (*) FROM sqlite_master WHERE name = 'verifications_supersedes'"),
-                   ==, 1);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT count (*) FROM sqlite_master WHERE name IN"
+                                       " ('verifications_supersedes', 'sessions_length', 'queries',"
+                                       "  'disclosure_exports', 'queries_no_update', 'disclosure_exports_no_delete')"),
+                   ==, 6);
   dc_test_assert_intact (store);
 }
 

@@ -1,4 +1,4 @@
-/* ui/cli/daicho-ctl.c — the command line: store set-up, counter work for scripts, verification, retention. */
+/* ui/cli/daicho-ctl.c — the command line: store set-up, counter work for scripts, verification, retention, police requests. */
 #include "dc-ctl.h"
 
 #include <glib/gi18n-lib.h>
@@ -26,6 +26,11 @@ static const Command commands[] = {
   { "backup", dc_ctl_backup, N_("Write an encrypted backup of the store and delete old ones") },
   { "restore", dc_ctl_restore, N_("Replace the store's database with a backup (manager)") },
   { "schedule", dc_ctl_schedule, N_("Run the purge and the backup every day (systemd user timers)") },
+  { "request", dc_ctl_request, N_("Enter a police request in the ledger, or list the ledger") },
+  { "query", dc_ctl_query, N_("Find the records police ask for (manager or auditor; audited)") },
+  { "export", dc_ctl_export, N_("Write the signed bundle of records for a police request") },
+  { "verify-export", dc_ctl_verify_export, N_("Check a bundle written by export (needs no secret)") },
+  { "report", dc_ctl_report, N_("Write the inspection report (PDF, no personal data)") },
   { "demo", dc_ctl_demo, N_("Create a demo store with synthetic history") },
 };
 
@@ -34,7 +39,7 @@ usage (FILE *out)
 {
   fprintf (out, "%s\n\n", _("Usage: daicho-ctl COMMAND [OPTION…]   (daicho-ctl COMMAND --help for its options)"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-13s %s\n", commands[i].name, _(commands[i].summary));
 }
 
 int

@@ -224,3 +224,23 @@ dc_ctl_dispatch (int argc, char **argv, const DcCtlSubcommand *subcommands, cons
       return s->run (argc - 1, argv + 1);
   return dc_ctl_usage ("%s", usage);
 }
+
+guint
+dc_ctl_display_width (const char *text)
+{
+  guint used = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    used += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return used;
+}
+
+void
+dc_ctl_print_field (const char *label, guint width, const char *value)
+{
+  guint used = dc_ctl_display_width (label);
+
+  if (value == NULL || *value == '\0')
+    return;
+  g_print ("  %s%*s %s\n", label, used < width ? (int) (width - used) : 0, "", value);
+}

@@ -1,7 +1,6 @@
 /* ui/cli/dc-ctl-retention.c — daicho-ctl commands about keeping and removing records: hold, purge, backup, restore, schedule. */
 #include "dc-ctl.h"
 #include "dc-backup.h"
-#include "dc-date.h"
 #include "dc-hold.h"
 #include "dc-member.h"
 #include "dc-retention.h"
@@ -13,22 +12,15 @@
 
 /* ---- holds ---- */
 
-/* @text as a point in store time (or with its own offset). A date alone is the start of
- * that day, or with @end_of_day the start of the next, so "--to 2026-03-04" takes in the
- * whole of the 4th. */
+/* @text as a point in store time (or with its own offset). With @end a date alone is the
+ * end of that day (the start of the next), so "--to 2026-03-04" takes in the whole of the 4th. */
 static gboolean
-parse_time_option (DcStore *store, const char *option, const char *text, gboolean end_of_day, gint64 *out)
+parse_time_option (DcStore *store, const char *option, const char *text, gboolean end, gint64 *out)
 {
   g_autoptr(GError) error = NULL;
-  GDate day;
+  GTimeZone *tz = dc_store_timezone (store);
 
-  if (end_of_day && dc_date_parse (text, &day, NULL))
-    {
-      g_date_add_days (&day, 1);
-      *out = dc_date_start_instant (&day, dc_store_timezone (store));
-      return TRUE;
-    }
-  if (dc_time_parse (text, dc_store_timezone (store), out, &error))
+  if (end ? dc_time_parse_end (text, tz, out, &error) : dc_time_parse (text, tz, out, &error))
     return TRUE;
   g_printerr ("daicho-ctl: %s: %s\n", option, error->message);
   return FALSE;
@@ -291,10 +283,8 @@ dc_ctl_hold (int argc, char **argv)
 static int
 pad_for (const char *text, guint width)
 {
-  guint used = 0;
+  guint used = dc_ctl_display_width (text);
 
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    used += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
   return used < width ? (int) (width - used) : 0;
 }
 

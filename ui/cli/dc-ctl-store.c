@@ -441,13 +441,7 @@ dc_ctl_verify (int argc, char **argv)
 static void
 print_field (const char *label, const char *value)
 {
-  guint width = 0;
-
-  if (value == NULL || *value == '\0')
-    return;
-  for (const char *p = label; *p != '\0'; p = g_utf8_next_char (p))
-    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
-  g_print ("  %s%*s %s\n", label, width < 22 ? (int) (22 - width) : 0, "", value);
+  dc_ctl_print_field (label, 22, value);
 }
 
 static void

@@ -67,6 +67,12 @@ int       dc_ctl_usage (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Run the subcommand in @subcommands (ended by a NULL name) that argv[1] names, with argv
  * from there; else print @usage as a usage error. */
 int       dc_ctl_dispatch (int argc, char **argv, const DcCtlSubcommand *subcommands, const char *usage);
+/* How many terminal columns @text takes: wide (Japanese) characters take two. */
+guint     dc_ctl_display_width (const char *text);
+/* "  label   value": @label padded by display width to @width columns; nothing when @value
+ * is NULL or empty. */
+void      dc_ctl_print_field (const char *label, guint width, const char *value);
+
 /* Print what verify found and "Intact." or "NOT INTACT"; returns the exit code. */
 int       dc_ctl_print_report (const DcVerifyReport *report);
 
@@ -85,5 +91,10 @@ int dc_ctl_purge (int argc, char **argv);
 int dc_ctl_backup (int argc, char **argv);
 int dc_ctl_restore (int argc, char **argv);
 int dc_ctl_schedule (int argc, char **argv);
+int dc_ctl_request (int argc, char **argv);
+int dc_ctl_query (int argc, char **argv);
+int dc_ctl_export (int argc, char **argv);
+int dc_ctl_verify_export (int argc, char **argv);
+int dc_ctl_report (int argc, char **argv);
 
 G_END_DECLS

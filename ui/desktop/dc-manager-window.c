@@ -1,6 +1,7 @@
 /* ui/desktop/dc-manager-window.c — the manager window: its pages, who stepped up, and forgetting when the step-up ends. */
 #include "dc-manager-window.h"
 #include "dc-manager-audit.h"
+#include "dc-manager-police.h"
 #include "dc-manager-records.h"
 #include "dc-manager-staff.h"
 #include "dc-manager-retention.h"
@@ -23,6 +24,7 @@ struct _DcManagerWindow
   DcManagerTerminals   *terminals;
   DcManagerRetention   *retention;
   DcManagerSettings    *settings;
+  DcManagerPolice      *police;
   DcManagerAudit       *audit;
 
   DcSession            *session;
@@ -59,9 +61,14 @@ show_actor (DcManagerWindow *self, const char *text, gboolean expired)
 static void
 update_step_up (DcManagerWindow *self)
 {
-  DcActor *manager = dc_session_get_manager (self->session);
+  DcActor *manager;
   g_autofree char *subtitle = NULL;
 
+  /* an export in progress uses the stepped-up actor: it is not let go under it (asking
+   * the session would free an expired one) */
+  if (dc_manager_police_is_busy (self->police))
+    return;
+  manager = dc_session_get_manager (self->session);
   if (manager == NULL)
     {
       if (self->expired)
@@ -69,6 +76,7 @@ update_step_up (DcManagerWindow *self)
       self->expired = TRUE;
       /* what was decrypted under the step-up is not left on the screen */
       dc_manager_records_forget (self->records);
+      dc_manager_police_forget (self->police);
       show_actor (self, _("Confirmation expired: the passphrase is asked again"), TRUE);
       return;
     }
@@ -87,6 +95,14 @@ tick (gpointer user_data)
 {
   update_step_up (DC_MANAGER_WINDOW (user_data));
   return G_SOURCE_CONTINUE;
+}
+
+/* Not while an export writes its bundle (the window's content is insensitive then, but the
+ * window manager can still ask). */
+static gboolean
+on_close_request (DcManagerWindow *self)
+{
+  return dc_manager_police_is_busy (self->police);
 }
 
 static void
@@ -148,6 +164,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   g_type_ensure (DC_TYPE_MANAGER_AUDIT);
   g_type_ensure (DC_TYPE_MANAGER_RETENTION);
   g_type_ensure (DC_TYPE_MANAGER_SETTINGS);
+  g_type_ensure (DC_TYPE_MANAGER_POLICE);
   gtk_widget_class_set_template_from_resource (widget_class, "/jp/daicho/Daicho/dc-manager-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, actor_label);
@@ -158,6 +175,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, terminals);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, retention);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, settings);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, police);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, audit);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
@@ -166,6 +184,7 @@ static void
 dc_manager_window_init (DcManagerWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }
 
 DcManagerWindow *
@@ -182,6 +201,7 @@ dc_manager_window_new (GtkWindow *parent, DcSession *session)
   dc_manager_terminals_set_session (self->terminals, session);
   dc_manager_retention_set_session (self->retention, session);
   dc_manager_settings_set_session (self->settings, session);
+  dc_manager_police_set_session (self->police, session);
   dc_manager_audit_set_session (self->audit, session);
   update_step_up (self);
   self->tick_source = g_timeout_add_seconds (1, tick, self);

@@ -1,4 +1,4 @@
-/* ui/desktop/dc-manager-window.h — DcManagerWindow: records, staff, terminals, retention, the audit check and settings, behind a step-up. */
+/* ui/desktop/dc-manager-window.h — DcManagerWindow: records, staff, terminals, retention, police requests, the audit check and settings, behind a step-up. */
 #pragma once
 
 #include <adwaita.h>
@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DcManagerWindow, dc_manager_window, DC, MANAGER_WINDOW, AdwWindow)
 
 /* Open it only once a step-up is in force (dc_step_up_then). Pages: "records", "staff",
- * "terminals", "retention", "audit", "settings". An auditor sees everything but changes nothing. When the step-up
+ * "terminals", "retention", "police", "audit", "settings". An auditor sees everything but changes nothing. When the step-up
  * expires, decrypted records are hidden and every action asks for the passphrase again;
  * the session's lock closes the window. */
 DcManagerWindow *dc_manager_window_new (GtkWindow *parent, DcSession *session);

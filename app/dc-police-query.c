@@ -1,0 +1,850 @@
+/* app/dc-police-query.c — police queries: scopes, finding the records, decrypting them once, the query log. */
+#include "dc-police.h"
+#include "dc-audit.h"
+#include "dc-checkin-private.h"
+#include "dc-date.h"
+#include "dc-db-police.h"
+#include "dc-db-records.h"
+#include "dc-member.h"
+#include "dc-normalize.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <string.h>
+
+#define DOC_NUMBER_MAX_CHARS 40
+
+/* ---- scopes ---- */
+
+static const char *const kind_codes[] = { "time", "person", "name", "document", "member" };
+
+void
+dc_query_scope_init (DcQueryScope *scope)
+{
+  memset (scope, 0, sizeof *scope);
+  scope->kind = DC_QUERY_TIME;
+  g_date_clear (&scope->dob, 1);
+}
+
+/* What was searched for may name a person: wipe it, not only free it. */
+static void
+wipe_free (char **text)
+{
+  if (*text == NULL)
+    return;
+  sodium_memzero (*text, strlen (*text));
+  g_clear_pointer (text, g_free);
+}
+
+void
+dc_query_scope_clear (DcQueryScope *scope)
+{
+  g_clear_pointer (&scope->terminals, g_ptr_array_unref);
+  wipe_free (&scope->name);
+  wipe_free (&scope->doc_number);
+  wipe_free (&scope->member_number);
+  g_clear_pointer (&scope->doc_type, g_free);
+  dc_query_scope_init (scope);
+}
+
+void
+dc_query_scope_copy (const DcQueryScope *src, DcQueryScope *dest)
+{
+  dc_query_scope_init (dest);
+  dest->kind = src->kind;
+  dest->from = src->from;
+  dest->to = src->to;
+  if (src->terminals != NULL)
+    {
+      dest->terminals = g_ptr_array_new_full (src->terminals->len, g_free);
+      for (guint i = 0; i < src->terminals->len; i++)
+        g_ptr_array_add (dest->terminals, g_strdup (g_ptr_array_index (src->terminals, i)));
+    }
+  dest->name = g_strdup (src->name);
+  dest->dob = src->dob;
+  dest->doc_type = g_strdup (src->doc_type);
+  dest->doc_number = g_strdup (src->doc_number);
+  dest->member_number = g_strdup (src->member_number);
+}
+
+static gboolean
+has_terminals (const DcQueryScope *scope)
+{
+  return scope->terminals != NULL && scope->terminals->len > 0;
+}
+
+/* "2026-03-04 14:32:10" in @tz: a police question names the second. */
+static char *
+format_second (gint64 utc_us, GTimeZone *tz)
+{
+  gint64 seconds = utc_us / G_USEC_PER_SEC - (utc_us % G_USEC_PER_SEC < 0);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
+
+  if (local == NULL)
+    return g_strdup_printf ("@%" G_GINT64_FORMAT, utc_us);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+static char *
+join_labels (GPtrArray *terminals)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < terminals->len; i++)
+    {
+      const char *label = g_ptr_array_index (terminals, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", label != NULL ? label : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static char *
+describe_time (DcStore *store, const DcQueryScope *scope)
+{
+  GTimeZone *tz = dc_store_timezone (store);
+  g_autofree char *from = format_second (scope->from, tz);
+  g_autofree char *to = format_second (scope->to, tz);
+  g_autofree char *when = NULL;
+  g_autofree char *labels = NULL;
+
+  if (scope->from == scope->to || g_str_equal (from, to))
+    when = g_strdup (from);
+  else if (strlen (from) > 11 && strncmp (from, to, 11) == 0)
+    when = g_strdup_printf ("%s – %s", from, to + 11);   /* the date once within one day */
+  else
+    when = g_strdup_printf ("%s – %s", from, to);
+  if (!has_terminals (scope))
+    return g_steal_pointer (&when);
+  labels = join_labels (scope->terminals);
+  return g_strdup_printf ("%s (%s)", when, labels);
+}
+
+static const char *
+doc_label (const char *code)
+{
+  const DcDocType *doc = code != NULL ? dc_doc_type_lookup (code) : NULL;
+
+  return doc != NULL ? _(doc->label) : (code != NULL ? code : "");
+}
+
+
+static char *
+describe (DcStore *store, const DcQueryScope *scope, gboolean full)
+{
+  g_autofree char *name = dc_normalize_trim (scope->name);
+  g_autofree char *number = dc_normalize_trim (scope->doc_number);
+  g_autofree char *member = dc_normalize_trim (scope->member_number);
+  g_autofree char *dob = g_date_valid (&scope->dob) ? dc_date_to_iso (&scope->dob) : g_strdup ("");
+  char *text = NULL;
+
+  switch (scope->kind)
+    {
+    case DC_QUERY_TIME:
+      text = describe_time (store, scope);
+      break;
+    case DC_QUERY_PERSON:
+      text = full ? g_strdup_printf (_("name and date of birth: %s, %s"), name, dob)
+                  : g_strdup (_("name and date of birth"));
+      break;
+    case DC_QUERY_NAME:
+      text = full ? g_strdup_printf (_("name: %s"), name) : g_strdup (_("name"));
+      break;
+    case DC_QUERY_DOCUMENT:
+      text = full ? g_strdup_printf (_("document: %s, number %s"), doc_label (scope->doc_type), number)
+                  : g_strdup_printf (_("document: %s"), doc_label (scope->doc_type));
+      break;
+    case DC_QUERY_MEMBER:
+      text = g_strdup_printf (_("member %s"), member);
+      break;
+    }
+  sodium_memzero (name, strlen (name));
+  sodium_memzero (number, strlen (number));
+  sodium_memzero (dob, strlen (dob));
+  return text != NULL ? text : g_strdup ("");
+}
+
+char *
+dc_query_scope_describe (DcStore *store, const DcQueryScope *scope)
+{
+  return describe (store, scope, FALSE);
+}
+
+char *
+dc_query_scope_describe_full (DcStore *store, const DcQueryScope *scope)
+{
+  return describe (store, scope, TRUE);
+}
+
+/* ---- results ---- */
+
+void
+dc_query_row_clear (DcQueryRow *row)
+{
+  g_clear_pointer (&row->terminal, g_free);
+  g_clear_pointer (&row->exit_reason, g_free);
+  g_clear_pointer (&row->staff_in, g_free);
+  g_clear_pointer (&row->staff_out, g_free);
+  g_clear_pointer (&row->member_number, g_free);
+  g_clear_pointer (&row->verifier, g_free);
+  g_clear_pointer (&row->doc_type, g_free);
+  g_clear_pointer (&row->identity, dc_identity_record_free);
+}
+
+DcQueryResult *
+dc_query_result_new (void)
+{
+  DcQueryResult *result = g_new0 (DcQueryResult, 1);
+
+  result->rows = g_array_new (FALSE, TRUE, sizeof (DcQueryRow));
+  g_array_set_clear_func (result->rows, (GDestroyNotify) dc_query_row_clear);
+  return result;
+}
+
+void
+dc_query_result_free (DcQueryResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->rows, g_array_unref);
+  g_free (result);
+}
+
+/* ---- checking a scope ---- */
+
+/* What a checked scope searches by. */
+typedef struct {
+  GArray *terminal_ids;   /* TIME: gint64, NULL = every terminal */
+  char   *name;           /* PERSON, NAME: normalised */
+  GBytes *index;          /* PERSON: person index; DOCUMENT: document index */
+  gint64  customer_id;    /* MEMBER: 0 = nobody has it */
+} Search;
+
+static void
+search_clear (Search *search)
+{
+  g_clear_pointer (&search->terminal_ids, g_array_unref);
+  wipe_free (&search->name);
+  g_clear_pointer (&search->index, g_bytes_unref);
+}
+
+static gboolean
+check_terminals (DcDb *db, const DcQueryScope *scope, Search *search, GError **error)
+{
+  if (!has_terminals (scope))
+    return TRUE;
+  search->terminal_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < scope->terminals->len; i++)
+    {
+      const char *label = g_ptr_array_index (scope->terminals, i);
+      DcTerminalRow row = { 0 };
+      gboolean found = FALSE;
+
+      if (label != NULL && !dc_db_terminal_find (db, label, &row, &found, error))
+        return FALSE;
+      if (!found)
+        {
+          g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no terminal “%s”."),
+                       label != NULL ? label : "");
+          return FALSE;
+        }
+      g_array_append_val (search->terminal_ids, row.id);
+      dc_terminal_row_clear (&row);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_name (const DcQueryScope *scope, Search *search, GError **error)
+{
+  search->name = dc_normalize_name (scope->name);
+  if (*search->name != '\0')
+    return TRUE;
+  g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the name to search for."));
+  return FALSE;
+}
+
+/* The document index as dc_checkin_prepare_into () computes it: its document code and the
+ * normalised number under domain "document". */
+static gboolean
+is_document_number (const char *number)
+{
+  gsize len = strlen (number);
+
+  if (len == 0 || len > DOC_NUMBER_MAX_CHARS)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (number[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_document (const DcVault *vault, const DcQueryScope *scope, Search *search, GError **error)
+{
+  const DcDocType *doc;
+  g_autofree char *number = NULL;
+
+  if (scope->doc_type == NULL || *scope->doc_type == '\0')
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Choose the type of document to search for."));
+      return FALSE;
+    }
+  doc = dc_doc_type_lookup (scope->doc_type);
+  if (doc == NULL)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_DOC_NOT_ACCEPTED, _("“%s” is not a type of document Daicho records."),
+                   scope->doc_type);
+      return FALSE;
+    }
+  /* refused whatever was typed, and the number never repeated */
+  if (!doc->number_allowed)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_FORBIDDEN_NUMBER,
+                   _("The law forbids recording the number of a %s, so no record can be found by it."),
+                   _(doc->label));
+      return FALSE;
+    }
+  number = dc_normalize_number (scope->doc_number);
+  if (*number == '\0')
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the document number to search for."));
+      return FALSE;
+    }
+  if (!is_document_number (number))
+    {
+      sodium_memzero (number, strlen (number));
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                   _("A document number is 1 to %d letters and digits."), DOC_NUMBER_MAX_CHARS);
+      return FALSE;
+    }
+  search->index = dc_checkin_document_index (vault, doc->code, number);
+  sodium_memzero (number, strlen (number));
+  return TRUE;
+}
+
+static gboolean
+check_member (DcDb *db, const DcQueryScope *scope, Search *search, GError **error)
+{
+  g_autofree char *number = NULL;
+  gboolean found = FALSE;
+
+  g_autofree char *text = dc_normalize_trim (scope->member_number);
+
+  if (*text == '\0')
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the member number to search for."));
+      return FALSE;
+    }
+  if (!dc_member_number_check (scope->member_number, &number))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                   _("This member number is mistyped: its check digit does not match."));
+      return FALSE;
+    }
+  /* nobody with that number is no error: the answer is that there is no record */
+  return dc_db_customer_find_by_member (db, number, &search->customer_id, &found, error);
+}
+
+static gboolean
+check_scope (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  const DcVault *vault = dc_actor_vault (actor);
+
+  switch (scope->kind)
+    {
+    case DC_QUERY_TIME:
+      if (scope->from > scope->to)
+        {
+          g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("The end of the time range is before its start."));
+          return FALSE;
+        }
+      return check_terminals (db, scope, search, error);
+    case DC_QUERY_PERSON:
+      if (!check_name (scope, search, error))
+        return FALSE;
+      if (!g_date_valid (&scope->dob))
+        {
+          g_set_error (error, DC_ERROR, DC_ERROR_MISSING_FIELD, _("Give the date of birth to search for."));
+          return FALSE;
+        }
+      search->index = dc_checkin_person_index (vault, scope->name, &scope->dob);
+      return TRUE;
+    case DC_QUERY_NAME:
+      return check_name (scope, search, error);
+    case DC_QUERY_DOCUMENT:
+      return check_document (vault, scope, search, error);
+    case DC_QUERY_MEMBER:
+      return check_member (db, scope, search, error);
+    }
+  g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("Say what to search for."));
+  return FALSE;
+}
+
+/* ---- decrypting each identity record once ---- */
+
+typedef struct {
+  gint64            customer_id;
+  gint64            verified_at;
+  char             *verifier;
+  char             *doc_type;
+  DcIdentityRecord *record;
+} Opened;
+
+static void
+opened_free (Opened *opened)
+{
+  g_free (opened->verifier);
+  g_free (opened->doc_type);
+  dc_identity_record_free (opened->record);
+  g_free (opened);
+}
+
+/* verification id → Opened */
+static GHashTable *
+opened_table_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) opened_free);
+}
+
+/* What one payload became: its record, or why it did not open. */
+typedef struct {
+  gsize             offset;   /* of its plain bytes in the batch's block */
+  DcIdentityRecord *record;
+  GError           *error;
+} Outcome;
+
+/* A batch of payloads opened by several threads. The payloads are only read, and each
+ * thread writes only the outcomes and block slots of the payloads it claimed, so the
+ * threads share nothing else; the database stays with the calling thread. */
+typedef struct {
+  const DcVault *vault;
+  GArray        *found;      /* DcPoliceVerification, read only */
+  Outcome       *outcomes;   /* beside @found */
+  GBytes        *block;      /* every plain payload, in one sodium_malloc block */
+  gint           next;       /* atomic: the next payload to claim */
+  gint           failed;     /* atomic: stop claiming */
+} Batch;
+
+/* Fewer payloads than this are opened on the calling thread: a thread costs more than
+ * it saves. */
+#define PARALLEL_MIN_PAYLOADS 8
+/* Each plain payload is placed so that its byte 1, where the record's variant starts, is
+ * aligned: GVariant reads data in place only when aligned (and copies it otherwise). */
+#define SLOT_ALIGN 16
+
+static gsize
+plain_length (GBytes *sealed)
+{
+  gsize len = g_bytes_get_size (sealed);
+
+  return len >= crypto_box_SEALBYTES ? len - crypto_box_SEALBYTES : 0;
+}
+
+static void
+block_free (gpointer data)
+{
+  sodium_free (data);
+}
+
+/* One secure block for the whole batch: a sodium_malloc costs a handful of system calls
+ * (mmap, mprotect, mlock and back) that threads would also queue on. The block is wiped
+ * when its last slice is gone. */
+static void
+batch_place (Batch *batch)
+{
+  gsize size = SLOT_ALIGN, offset;
+  guint8 *data;
+
+  for (guint i = 0; i < batch->found->len; i++)
+    size += plain_length (g_array_index (batch->found, DcPoliceVerification, i).payload) + SLOT_ALIGN;
+  data = dc_secure_alloc (size);
+  offset = (SLOT_ALIGN - ((guintptr) data + 1) % SLOT_ALIGN) % SLOT_ALIGN;
+  for (guint i = 0; i < batch->found->len; i++)
+    {
+      batch->outcomes[i].offset = offset;
+      offset += plain_length (g_array_index (batch->found, DcPoliceVerification, i).payload);
+      offset += (SLOT_ALIGN - (offset + 1) % SLOT_ALIGN) % SLOT_ALIGN;
+    }
+  g_assert (offset <= size);
+  batch->block = g_bytes_new_with_free_func (data, size, block_free, data);
+}
+
+/* The plain bytes are only ever in the block (the record keeps a copy in secure memory or
+ * a slice of the block). */
+static void
+open_one (Batch *batch, guint i)
+{
+  DcPoliceVerification *row = &g_array_index (batch->found, DcPoliceVerification, i);
+  Outcome *outcome = &batch->outcomes[i];
+  gsize len = plain_length (row->payload);
+  guint8 *out = (guint8 *) g_bytes_get_data (batch->block, NULL) + outcome->offset;
+  g_autoptr(GBytes) plain = NULL;
+
+  if (!dc_vault_open_sealed_to (batch->vault, row->payload, out, len, &outcome->error))
+    return;
+  plain = g_bytes_new_from_bytes (batch->block, outcome->offset, len);
+  outcome->record = dc_identity_record_new_from_bytes (plain, &outcome->error);
+}
+
+/* Payloads are claimed in order, so when one fails every earlier one has been claimed
+ * and finishes: the first failure in order is among those seen, as if opened one by one. */
+static gpointer
+batch_work (gpointer data)
+{
+  Batch *batch = data;
+
+  while (!g_atomic_int_get (&batch->failed))
+    {
+      guint i = (guint) g_atomic_int_add (&batch->next, 1);
+
+      if (i >= batch->found->len)
+        break;
+      open_one (batch, i);
+      if (batch->outcomes[i].record == NULL)
+        g_atomic_int_set (&batch->failed, 1);
+    }
+  return NULL;
+}
+
+/* One X25519 per payload dominates a query: share them among the processors. */
+static void
+batch_run (Batch *batch)
+{
+  guint len = batch->found->len;
+  guint helpers = len < PARALLEL_MIN_PAYLOADS ? 0 : MIN (g_get_num_processors (), len / 4) - 1;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  for (guint i = 0; i < helpers; i++)
+    {
+      GThread *thread = g_thread_try_new ("dc-police-open", batch_work, batch, NULL);
+
+      if (thread == NULL)
+        break;   /* fewer helpers: the calling thread does the rest */
+      g_ptr_array_add (threads, thread);
+    }
+  batch_work (batch);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+static Opened *
+opened_new (DcPoliceVerification *row, DcIdentityRecord *record)
+{
+  Opened *opened = g_new0 (Opened, 1);
+
+  opened->customer_id = row->customer_id;
+  opened->verified_at = row->verified_at;
+  opened->verifier = g_steal_pointer (&row->verifier);
+  opened->doc_type = g_steal_pointer (&row->doc_type);
+  opened->record = record;
+  return opened;
+}
+
+/* Open every payload of @found (DcPoliceVerification) into @cache (id → Opened). On
+ * failure, the error of the first payload in @found's order that did not open. */
+static gboolean
+open_all (const DcVault *vault, GArray *found, GHashTable *cache, GError **error)
+{
+  Batch batch = { .vault = vault, .found = found, .outcomes = g_new0 (Outcome, found->len) };
+  gboolean ok = TRUE;
+
+  batch_place (&batch);
+  batch_run (&batch);
+  g_bytes_unref (batch.block);
+  for (guint i = 0; i < found->len; i++)
+    {
+      DcPoliceVerification *row = &g_array_index (found, DcPoliceVerification, i);
+      Outcome *outcome = &batch.outcomes[i];
+
+      if (!ok)
+        {
+          g_clear_pointer (&outcome->record, dc_identity_record_free);
+          g_clear_error (&outcome->error);
+        }
+      else if (outcome->record != NULL)
+        g_hash_table_replace (cache, g_memdup2 (&row->id, sizeof row->id), opened_new (row, outcome->record));
+      else
+        {
+          g_propagate_error (error, outcome->error);
+          ok = FALSE;
+        }
+    }
+  g_free (batch.outcomes);
+  return ok;
+}
+
+/* A second owner of @record's strings: they live in its variant. */
+static DcIdentityRecord *
+record_share (const DcIdentityRecord *record)
+{
+  DcIdentityRecord *copy = g_new0 (DcIdentityRecord, 1);
+
+  copy->identity = record->identity;
+  copy->variant = g_variant_ref (record->variant);
+  return copy;
+}
+
+static void
+add_id (GArray *ids, GHashTable *seen, gint64 id)
+{
+  if (g_hash_table_contains (seen, &id))
+    return;
+  g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+  g_array_append_val (ids, id);
+}
+
+static gint
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static GHashTable *
+id_set_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* ---- finding the customers ---- */
+
+/* NAME: the coarse index gives candidates, each opened and its normalised name compared. */
+static gboolean
+customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable *cache, GArray *out,
+                   GError **error)
+{
+  g_autoptr(GArray) candidates = dc_db_police_name_candidates (db, dc_vault_name_index (vault, name), error);
+  g_autoptr(GHashTable) seen = id_set_new ();
+
+  if (candidates == NULL || !open_all (vault, candidates, cache, error))
+    return FALSE;
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      DcPoliceVerification *row = &g_array_index (candidates, DcPoliceVerification, i);
+      const Opened *opened = g_hash_table_lookup (cache, &row->id);
+      g_autofree char *norm = NULL;
+
+      g_assert (opened != NULL);
+      norm = dc_normalize_name (opened->record->identity.name);
+      if (g_str_equal (norm, name))
+        add_id (out, seen, opened->customer_id);
+      sodium_memzero (norm, strlen (norm));
+    }
+  g_array_sort (out, compare_ids);
+  return TRUE;
+}
+
+static GArray *
+find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, GHashTable *cache,
+           GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autoptr(GArray) customers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean ok = TRUE;
+
+  switch (scope->kind)
+    {
+    case DC_QUERY_TIME:
+      return dc_db_police_time (db, scope->from, scope->to, search->terminal_ids, error);
+    case DC_QUERY_PERSON:
+      ok = dc_db_police_customers_by_person (db, search->index, customers, error);
+      break;
+    case DC_QUERY_NAME:
+      ok = customers_by_name (db, dc_actor_vault (actor), search->name, cache, customers, error);
+      break;
+    case DC_QUERY_DOCUMENT:
+      ok = dc_db_police_customers_by_document (db, search->index, customers, error);
+      break;
+    case DC_QUERY_MEMBER:
+      if (search->customer_id != 0)
+        g_array_append_val (customers, search->customer_id);
+      break;
+    }
+  if (!ok)
+    return NULL;
+  return dc_db_police_visits_of (db, customers, error);
+}
+
+/* ---- the rows ---- */
+
+/* Open every record in force that @rows rely on and is not in @cache yet; fill @in_force
+ * (recorded id → id in force). */
+static gboolean
+open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
+               GError **error)
+{
+  g_autoptr(GArray) recorded = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = id_set_new ();
+  g_autoptr(GHashTable) seen_wanted = id_set_new ();
+  g_autoptr(GArray) found = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < rows->len; i++)
+    add_id (recorded, seen, g_array_index (rows, DcPoliceRow, i).verification_id);
+  if (recorded->len == 0)
+    return TRUE;
+  if (!dc_db_police_in_force (db, recorded, in_force, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, in_force);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!g_hash_table_contains (cache, value))
+      add_id (wanted, seen_wanted, *(gint64 *) value);
+  if (wanted->len == 0)
+    return TRUE;
+  found = dc_db_police_verifications (db, wanted, error);
+  return found != NULL && open_all (vault, found, cache, error);
+}
+
+static void
+make_row (DcPoliceRow *from, gint64 in_force, const Opened *opened, DcQueryRow *row)
+{
+  row->session_id = from->session_id;
+  row->terminal = g_steal_pointer (&from->terminal);
+  row->terminal_filtered = from->terminal_filtered;
+  row->started_at = from->started_at;
+  row->ended_at = from->ended_at;
+  row->visit_id = from->visit_id;
+  row->entered_at = from->entered_at;
+  row->exited_at = from->exited_at;
+  row->exit_reason = g_steal_pointer (&from->exit_reason);
+  row->minor = from->minor;
+  row->staff_in = g_steal_pointer (&from->staff_in);
+  row->staff_out = g_steal_pointer (&from->staff_out);
+  row->customer_id = from->customer_id;
+  row->member_number = g_steal_pointer (&from->member_number);
+  row->verification_id = in_force;
+  row->corrected = in_force != from->verification_id;
+  row->verified_at = opened->verified_at;
+  row->verifier = g_strdup (opened->verifier);
+  row->doc_type = g_strdup (opened->doc_type);
+  row->identity = record_share (opened->record);
+}
+
+static void
+count_distinct (GHashTable *set, gint64 id, guint *count)
+{
+  if (g_hash_table_contains (set, &id))
+    return;
+  g_hash_table_add (set, g_memdup2 (&id, sizeof id));
+  (*count)++;
+}
+
+static gboolean
+build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, DcQueryResult *result,
+              GError **error)
+{
+  g_autoptr(GHashTable) in_force = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) visits = id_set_new ();
+  g_autoptr(GHashTable) verifications = id_set_new ();
+  g_autoptr(GHashTable) customers = id_set_new ();
+
+  if (!open_in_force (dc_store_db (store), dc_actor_vault (actor), rows, in_force, cache, error))
+    return FALSE;
+  g_array_set_size (result->rows, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DcPoliceRow *from = &g_array_index (rows, DcPoliceRow, i);
+      DcQueryRow *row = &g_array_index (result->rows, DcQueryRow, i);
+      const gint64 *current = g_hash_table_lookup (in_force, &from->verification_id);
+      const Opened *opened;
+
+      g_assert (current != NULL);
+      opened = g_hash_table_lookup (cache, current);
+      g_assert (opened != NULL);
+      make_row (from, *current, opened, row);
+      if (row->session_id != 0)
+        result->sessions++;
+      count_distinct (visits, row->visit_id, &result->visits);
+      count_distinct (verifications, row->verification_id, &result->verifications);
+      count_distinct (customers, row->customer_id, &result->customers);
+    }
+  return TRUE;
+}
+
+/* ---- the query log ---- */
+
+static gboolean
+log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, DcQueryResult *result,
+           GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autofree char *readable = dc_query_scope_describe (store, scope);
+  char *full = dc_query_scope_describe_full (store, scope);
+  g_autoptr(GBytes) plain = g_bytes_new_take (full, strlen (full));
+  g_autoptr(GBytes) sealed = dc_seal (dc_store_box_pk (store), plain);
+  DcQueryLogRow row = {
+    .at = dc_store_now (store),
+    .staff_id = dc_actor_staff_id (actor),
+    .disclosure_id = request_id,
+    .kind = kind_codes[scope->kind],
+    .scope = readable,
+    .sealed_scope = sealed,
+    .sessions = result->sessions,
+    .visits = result->visits,
+  };
+
+  sodium_memzero (full, strlen (full));
+  if (!dc_db_begin (db, error))
+    return FALSE;
+  if (!dc_db_query_log_insert (db, &row, &result->query_id, error)
+      || !dc_audit_row (store, row.staff_id, "query", "queries", result->query_id, error)
+      || !dc_db_commit (db, error))
+    {
+      dc_db_rollback (db);
+      result->query_id = 0;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+request_exists (DcStore *store, gint64 request_id, GError **error)
+{
+  gboolean found = FALSE;
+
+  if (!dc_db_hold_target_exists (dc_store_db (store), "disclosures", request_id, &found, error))
+    return FALSE;
+  if (!found)
+    g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no request #%" PRId64 "."), request_id);
+  return found;
+}
+
+DcQueryResult *
+dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, GError **error)
+{
+  g_autoptr(DcQueryResult) result = NULL;
+  g_autoptr(GHashTable) cache = NULL;
+  g_autoptr(GArray) rows = NULL;
+  Search search = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL && scope != NULL, NULL);
+  g_return_val_if_fail ((guint) scope->kind < G_N_ELEMENTS (kind_codes), NULL);
+  if (actor == NULL || !dc_actor_can_read_identity (actor))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_PERMISSION,
+                   _("Searching the records for the police needs a manager or an auditor signed in with a passphrase."));
+      return NULL;
+    }
+  if (request_id != 0 && !request_exists (store, request_id, error))
+    return NULL;
+  cache = opened_table_new ();
+  result = dc_query_result_new ();
+  ok = check_scope (store, actor, scope, &search, error);
+  if (ok)
+    rows = find_rows (store, actor, scope, &search, cache, error);
+  search_clear (&search);
+  if (rows == NULL || !build_result (store, actor, rows, cache, result, error))
+    return NULL;
+  /* the query is on record before anyone sees a row */
+  if (!log_query (store, actor, scope, request_id, result, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,439 @@
+/* db/dc-db-police.c — the SQL of police requests: the ledger, the query log, finding sessions and visits. */
+#include "dc-db-police.h"
+#include "dc-db-records-private.h"
+
+/* ---- helpers ---- */
+
+/* A JSON array of ids, for json_each (): one statement whatever the number of ids. */
+static char *
+json_ids (GArray *ids)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", g_array_index (ids, gint64, i));
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+/* Step @stmt to the end, passing each row to @read into a new element of @rows; NULL (and
+ * @rows freed) on failure. */
+typedef void (*ReadFunc) (sqlite3_stmt *stmt, gpointer element);
+
+static GArray *
+collect (DcDb *db, sqlite3_stmt *stmt, GArray *rows, ReadFunc read, GError **error)
+{
+  GError *local = NULL;
+  guint size = g_array_get_element_size (rows);
+
+  if (stmt == NULL)
+    {
+      g_array_unref (rows);
+      return NULL;
+    }
+  while (dc_db_next (db, stmt, &local))
+    {
+      g_array_set_size (rows, rows->len + 1);
+      read (stmt, rows->data + (gsize) (rows->len - 1) * size);
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      g_array_unref (rows);
+      return NULL;
+    }
+  return rows;
+}
+
+static gboolean
+collect_ids (DcDb *db, sqlite3_stmt *stmt, GArray *out, GError **error)
+{
+  GError *local = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  while (dc_db_next (db, stmt, &local))
+    {
+      gint64 id = dc_db_col_int (stmt, 0);
+
+      g_array_append_val (out, id);
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the request ledger ---- */
+
+void
+dc_disclosure_row_clear (DcDisclosureRow *row)
+{
+  g_clear_pointer (&row->agency, g_free);
+  g_clear_pointer (&row->officer, g_free);
+  g_clear_pointer (&row->reference, g_free);
+  g_clear_pointer (&row->basis, g_free);
+  g_clear_pointer (&row->scope, g_bytes_unref);
+  g_clear_pointer (&row->note, g_bytes_unref);
+  g_clear_pointer (&row->staff, g_free);
+}
+
+gboolean
+dc_db_disclosure_insert (DcDb *db, const DcDisclosureRow *row, gint64 *out_id, GError **error)
+{
+  /* scope and note are sealed bytes: stored as BLOB values (a TEXT column keeps a BLOB as is) */
+  if (!dc_db_run (db, error,
+                  "INSERT INTO disclosures (received_at, agency, officer, reference, basis, scope, note, staff_id)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  "itttt" "xxi", row->received_at, row->agency, row->officer, row->reference, row->basis,
+                  row->scope, row->note, row->staff_id))
+    return FALSE;
+  *out_id = dc_db_last_id (db);
+  return TRUE;
+}
+
+#define DISCLOSURE_COLUMNS \
+  "SELECT d.id, d.received_at, d.agency, d.officer, d.reference, d.basis, d.scope, d.note, d.staff_id, s.name" \
+  " FROM disclosures d JOIN staff s ON s.id = d.staff_id"
+
+static void
+read_disclosure (sqlite3_stmt *stmt, gpointer element)
+{
+  DcDisclosureRow *row = element;
+
+  row->id = dc_db_col_int (stmt, 0);
+  row->received_at = dc_db_col_int (stmt, 1);
+  row->agency = dc_db_col_text (stmt, 2);
+  row->officer = dc_db_col_text (stmt, 3);
+  row->reference = dc_db_col_text (stmt, 4);
+  row->basis = dc_db_col_text (stmt, 5);
+  row->scope = dc_db_col_bytes (stmt, 6);
+  row->note = dc_db_col_bytes (stmt, 7);
+  row->staff_id = dc_db_col_int (stmt, 8);
+  row->staff = dc_db_col_text (stmt, 9);
+}
+
+gboolean
+dc_db_disclosure_get (DcDb *db, gint64 id, DcDisclosureRow *row, gboolean *found, GError **error)
+{
+  GError *local = NULL;
+  sqlite3_stmt *stmt = dc_db_query (db, error, DISCLOSURE_COLUMNS " WHERE d.id = ?", "i", id);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  if (dc_db_next (db, stmt, &local))
+    {
+      *found = TRUE;
+      read_disclosure (stmt, row);
+    }
+  return dc_db_finish_lookup (db, stmt, found, local, error);
+}
+
+GArray *
+dc_db_disclosure_list (DcDb *db, GError **error)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcDisclosureRow));
+
+  g_array_set_clear_func (rows, (GDestroyNotify) dc_disclosure_row_clear);
+  return collect (db, dc_db_query (db, error, DISCLOSURE_COLUMNS " ORDER BY d.received_at DESC, d.id DESC", ""),
+                  rows, read_disclosure, error);
+}
+
+void
+dc_disclosure_export_row_clear (DcDisclosureExportRow *row)
+{
+  g_clear_pointer (&row->staff, g_free);
+  g_clear_pointer (&row->scope, g_free);
+  g_clear_pointer (&row->manifest_sha256, g_free);
+}
+
+gboolean
+dc_db_disclosure_export_insert (DcDb *db, const DcDisclosureExportRow *row, gint64 *out_id, GError **error)
+{
+  if (!dc_db_run (db, error,
+                  "INSERT INTO disclosure_exports (disclosure_id, query_id, at, staff_id, sessions, visits,"
+                  " verifications, manifest_sha256, holds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "iiiiiiiti", row->disclosure_id, row->query_id, row->at, row->staff_id, row->sessions,
+                  row->visits, row->verifications, row->manifest_sha256, row->holds))
+    return FALSE;
+  *out_id = dc_db_last_id (db);
+  return TRUE;
+}
+
+static void
+read_export (sqlite3_stmt *stmt, gpointer element)
+{
+  DcDisclosureExportRow *row = element;
+
+  row->id = dc_db_col_int (stmt, 0);
+  row->disclosure_id = dc_db_col_int (stmt, 1);
+  row->query_id = dc_db_col_int (stmt, 2);
+  row->at = dc_db_col_int (stmt, 3);
+  row->staff_id = dc_db_col_int (stmt, 4);
+  row->staff = dc_db_col_text (stmt, 5);
+  row->scope = dc_db_col_text (stmt, 6);
+  row->sessions = dc_db_col_int (stmt, 7);
+  row->visits = dc_db_col_int (stmt, 8);
+  row->verifications = dc_db_col_int (stmt, 9);
+  row->manifest_sha256 = dc_db_col_text (stmt, 10);
+  row->holds = dc_db_col_int (stmt, 11);
+}
+
+GArray *
+dc_db_disclosure_exports (DcDb *db, gint64 disclosure_id, GError **error)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcDisclosureExportRow));
+  sqlite3_stmt *stmt;
+
+  g_array_set_clear_func (rows, (GDestroyNotify) dc_disclosure_export_row_clear);
+  stmt = dc_db_query (db, error,
+                      "SELECT e.id, e.disclosure_id, e.query_id, e.at, e.staff_id, s.name, q.scope, e.sessions,"
+                      " e.visits, e.verifications, e.manifest_sha256, e.holds"
+                      " FROM disclosure_exports e JOIN staff s ON s.id = e.staff_id JOIN queries q ON q.id = e.query_id"
+                      " WHERE ?1 = 0 OR e.disclosure_id = ?1 ORDER BY e.id", "i", disclosure_id);
+  return collect (db, stmt, rows, read_export, error);
+}
+
+/* ---- the query log ---- */
+
+gboolean
+dc_db_query_log_insert (DcDb *db, const DcQueryLogRow *row, gint64 *out_id, GError **error)
+{
+  if (!dc_db_run (db, error,
+                  "INSERT INTO queries (at, staff_id, disclosure_id, kind, scope, sealed_scope, sessions, visits)"
+                  " VALUES (?, ?, nullif (?, 0), ?, ?, ?, ?, ?)",
+                  "iiittxii", row->at, row->staff_id, row->disclosure_id, row->kind, row->scope, row->sealed_scope,
+                  row->sessions, row->visits))
+    return FALSE;
+  *out_id = dc_db_last_id (db);
+  return TRUE;
+}
+
+gboolean
+dc_db_query_log_disclosure (DcDb *db, gint64 query_id, gint64 *out_disclosure, gboolean *found, GError **error)
+{
+  return dc_db_int (db, out_disclosure, found, error, "SELECT coalesce (disclosure_id, 0) FROM queries WHERE id = ?",
+                    "i", query_id);
+}
+
+/* ---- finding the records ---- */
+
+void
+dc_police_row_clear (DcPoliceRow *row)
+{
+  g_clear_pointer (&row->terminal, g_free);
+  g_clear_pointer (&row->exit_reason, g_free);
+  g_clear_pointer (&row->staff_in, g_free);
+  g_clear_pointer (&row->staff_out, g_free);
+  g_clear_pointer (&row->member_number, g_free);
+}
+
+/* The columns of a DcPoliceRow, from sessions "s" (may be absent), terminals "tm",
+ * visits "v", customers "c" and staff "si", "so". */
+#define POLICE_COLUMNS \
+  "SELECT coalesce (s.id, 0), tm.label, coalesce (tm.filtered, 0), coalesce (s.started_at, 0)," \
+  " coalesce (s.ended_at, 0), v.id, v.entered_at, coalesce (v.exited_at, 0), v.exit_reason, v.minor," \
+  " si.name, so.name, v.customer_id, c.member_number, v.verification_id"
+#define POLICE_JOINS \
+  " JOIN visits v ON v.id = s.visit_id JOIN customers c ON c.id = v.customer_id" \
+  " JOIN staff si ON si.id = v.staff_in LEFT JOIN staff so ON so.id = v.staff_out"
+
+static void
+read_police_row (sqlite3_stmt *stmt, gpointer element)
+{
+  DcPoliceRow *row = element;
+
+  row->session_id = dc_db_col_int (stmt, 0);
+  row->terminal = dc_db_col_text (stmt, 1);
+  row->terminal_filtered = dc_db_col_int (stmt, 2) != 0;
+  row->started_at = dc_db_col_int (stmt, 3);
+  row->ended_at = dc_db_col_int (stmt, 4);
+  row->visit_id = dc_db_col_int (stmt, 5);
+  row->entered_at = dc_db_col_int (stmt, 6);
+  row->exited_at = dc_db_col_int (stmt, 7);
+  row->exit_reason = dc_db_col_text (stmt, 8);
+  row->minor = dc_db_col_int (stmt, 9) != 0;
+  row->staff_in = dc_db_col_text (stmt, 10);
+  row->staff_out = dc_db_col_text (stmt, 11);
+  row->customer_id = dc_db_col_int (stmt, 12);
+  row->member_number = dc_db_col_text (stmt, 13);
+  row->verification_id = dc_db_col_int (stmt, 14);
+}
+
+static GArray *
+police_rows_new (void)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
+
+  g_array_set_clear_func (rows, (GDestroyNotify) dc_police_row_clear);
+  return rows;
+}
+
+/* Closed sessions: those that started at most the longest session's length before @from
+ * (one index search on sessions_length, then a range of sessions_start) and ended at or
+ * after it. Open sessions: at most one per terminal, found terminal by terminal through
+ * the partial index sessions_one_open (the CROSS JOIN keeps terminals outside). One
+ * statement, so that both halves see the same moment of the database. */
+#define TIME_SQL \
+  "WITH hit (id) AS (" \
+  "  SELECT id FROM terminal_sessions" \
+  "   WHERE started_at BETWEEN ?1 - (SELECT coalesce (max (ended_at - started_at), 0) FROM terminal_sessions)" \
+  "   AND ?2 AND ended_at >= ?1" \
+  "  UNION ALL SELECT o.id FROM terminals t CROSS JOIN terminal_sessions o" \
+  "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2)" \
+  POLICE_COLUMNS " FROM hit CROSS JOIN terminal_sessions s ON s.id = hit.id" \
+  " JOIN terminals tm ON tm.id = s.terminal_id" POLICE_JOINS \
+  " WHERE ?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))" \
+  " ORDER BY s.started_at, tm.label, s.id"
+
+GArray *
+dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error)
+{
+  g_autofree char *only = terminal_ids != NULL && terminal_ids->len > 0 ? json_ids (terminal_ids) : NULL;
+
+  return collect (db, dc_db_query (db, error, TIME_SQL, "iit", from, to, only), police_rows_new (),
+                  read_police_row, error);
+}
+
+GPtrArray *
+dc_db_police_time_plan (DcDb *db, GError **error)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GError *local = NULL;
+  sqlite3_stmt *stmt = dc_db_query (db, error, "EXPLAIN QUERY PLAN " TIME_SQL, "iit", (gint64) 0, (gint64) 1,
+                                    "[1]");
+
+  if (stmt == NULL)
+    return NULL;
+  while (dc_db_next (db, stmt, &local))
+    g_ptr_array_add (lines, dc_db_col_text (stmt, 3));
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  return g_steal_pointer (&lines);
+}
+
+GArray *
+dc_db_police_visits_of (DcDb *db, GArray *customer_ids, GError **error)
+{
+  g_autofree char *json = json_ids (customer_ids);
+  sqlite3_stmt *stmt = dc_db_query (db, error,
+                                    POLICE_COLUMNS " FROM visits v"
+                                    " JOIN customers c ON c.id = v.customer_id"
+                                    " JOIN staff si ON si.id = v.staff_in LEFT JOIN staff so ON so.id = v.staff_out"
+                                    " LEFT JOIN terminal_sessions s ON s.visit_id = v.id"
+                                    " LEFT JOIN terminals tm ON tm.id = s.terminal_id"
+                                    " WHERE v.customer_id IN (SELECT value FROM json_each (?))"
+                                    " ORDER BY v.entered_at DESC, v.id DESC, s.started_at, s.id", "t", json);
+
+  return collect (db, stmt, police_rows_new (), read_police_row, error);
+}
+
+gboolean
+dc_db_police_customers_by_person (DcDb *db, GBytes *person_index, GArray *out, GError **error)
+{
+  return collect_ids (db,
+                      dc_db_query (db, error,
+                                   "SELECT id FROM customers WHERE person_index = ?1"
+                                   " UNION SELECT customer_id FROM verifications WHERE person_index = ?1 ORDER BY 1",
+                                   "x", person_index),
+                      out, error);
+}
+
+gboolean
+dc_db_police_customers_by_document (DcDb *db, GBytes *document_index, GArray *out, GError **error)
+{
+  return collect_ids (db,
+                      dc_db_query (db, error,
+                                   "SELECT DISTINCT customer_id FROM verifications WHERE document_index = ? ORDER BY 1",
+                                   "x", document_index),
+                      out, error);
+}
+
+void
+dc_police_verification_clear (DcPoliceVerification *row)
+{
+  g_clear_pointer (&row->verifier, g_free);
+  g_clear_pointer (&row->doc_type, g_free);
+  g_clear_pointer (&row->payload, g_bytes_unref);
+}
+
+#define VERIFICATION_COLUMNS \
+  "SELECT v.id, v.customer_id, v.verified_at, s.name, v.doc_type, v.payload" \
+  " FROM verifications v JOIN staff s ON s.id = v.verifier_id"
+
+static void
+read_verification (sqlite3_stmt *stmt, gpointer element)
+{
+  DcPoliceVerification *row = element;
+
+  row->id = dc_db_col_int (stmt, 0);
+  row->customer_id = dc_db_col_int (stmt, 1);
+  row->verified_at = dc_db_col_int (stmt, 2);
+  row->verifier = dc_db_col_text (stmt, 3);
+  row->doc_type = dc_db_col_text (stmt, 4);
+  row->payload = dc_db_col_bytes (stmt, 5);
+}
+
+static GArray *
+verifications_new (void)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceVerification));
+
+  g_array_set_clear_func (rows, (GDestroyNotify) dc_police_verification_clear);
+  return rows;
+}
+
+GArray *
+dc_db_police_name_candidates (DcDb *db, gint64 name_index, GError **error)
+{
+  return collect (db, dc_db_query (db, error, VERIFICATION_COLUMNS " WHERE v.name_index = ? ORDER BY v.id", "i",
+                                   name_index),
+                  verifications_new (), read_verification, error);
+}
+
+GArray *
+dc_db_police_verifications (DcDb *db, GArray *ids, GError **error)
+{
+  g_autofree char *json = json_ids (ids);
+
+  return collect (db, dc_db_query (db, error,
+                                   VERIFICATION_COLUMNS " WHERE v.id IN (SELECT value FROM json_each (?)) ORDER BY v.id",
+                                   "t", json),
+                  verifications_new (), read_verification, error);
+}
+
+gboolean
+dc_db_police_in_force (DcDb *db, GArray *ids, GHashTable *out, GError **error)
+{
+  g_autofree char *json = json_ids (ids);
+  GError *local = NULL;
+  /* A correction names the version it supersedes, and only the newest version can be
+   * corrected: the chain is a line, its newest row the deepest (and the highest id). */
+  sqlite3_stmt *stmt = dc_db_query (db, error,
+                                    "WITH RECURSIVE chain (root, id) AS ("
+                                    "  SELECT value, value FROM json_each (?)"
+                                    "  UNION SELECT c.root, n.id FROM chain c"
+                                    "   JOIN verifications n ON n.supersedes = c.id)"
+                                    " SELECT root, max (id) FROM chain GROUP BY root", "t", json);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (dc_db_next (db, stmt, &local))
+    {
+      gint64 root = dc_db_col_int (stmt, 0), id = dc_db_col_int (stmt, 1);
+
+      g_hash_table_replace (out, g_memdup2 (&root, sizeof root), g_memdup2 (&id, sizeof id));
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
