@@ -720,15 +720,21 @@ dc_identity_record_new_from_bytes (GBytes *bytes, GError **error)
 
   record = g_new0 (DcIdentityRecord, 1);
   dc_identity_init (&record->identity);
-  /* The decrypted body stays in sodium_malloc memory (locked, wiped on free). GVariant reads
-   * serialised data in place only when it is aligned, and copies it to ordinary heap memory
-   * otherwise; sodium_malloc puts a buffer against its guard page, so a size rounded up to
-   * 16 bytes starts aligned. */
-  rounded = ((size - 1) + 15) & ~(gsize) 15;
-  secure = dc_secure_alloc (MAX (rounded, 16));
-  memset (secure, 0, MAX (rounded, 16));
-  memcpy (secure, data + 1, size - 1);
-  body = g_bytes_new_with_free_func (secure, size - 1, (GDestroyNotify) sodium_free, secure);
+  /* The decrypted body stays where it is, or in sodium_malloc memory (locked, wiped on free):
+   * GVariant reads serialised data in place only when it is aligned, and copies it into
+   * ordinary heap memory otherwise. A body already aligned (the police queries lay their
+   * payloads out so) is used in place; any other is copied into a secure buffer whose size
+   * is rounded up to 16 bytes, which sodium_malloc puts against its guard page, aligned. */
+  if (((guintptr) (data + 1)) % 8 == 0)
+    body = g_bytes_new_from_bytes (bytes, 1, size - 1);
+  else
+    {
+      rounded = MAX (((size - 1) + 15) & ~(gsize) 15, 16);
+      secure = dc_secure_alloc (rounded);
+      memset (secure, 0, rounded);
+      memcpy (secure, data + 1, size - 1);
+      body = g_bytes_new_with_free_func (secure, size - 1, (GDestroyNotify) sodium_free, secure);
+    }
   record->variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT,
                                                                   body, FALSE));
   if (!g_variant_is_normal_form (record->variant))

@@ -462,12 +462,12 @@ batch_place (Batch *batch)
   for (guint i = 0; i < batch->found->len; i++)
     size += plain_length (g_array_index (batch->found, DcPoliceVerification, i).payload) + SLOT_ALIGN;
   data = dc_secure_alloc (size);
-  offset = (SLOT_ALIGN - ((guintptr) data + 1) % SLOT_ALIGN) % SLOT_ALIGN;
+  offset = 0;
   for (guint i = 0; i < batch->found->len; i++)
     {
+      offset += (SLOT_ALIGN - ((guintptr) data + offset + 1) % SLOT_ALIGN) % SLOT_ALIGN;
       batch->outcomes[i].offset = offset;
       offset += plain_length (g_array_index (batch->found, DcPoliceVerification, i).payload);
-      offset += (SLOT_ALIGN - (offset + 1) % SLOT_ALIGN) % SLOT_ALIGN;
     }
   g_assert (offset <= size);
   batch->block = g_bytes_new_with_free_func (data, size, block_free, data);
@@ -552,6 +552,11 @@ open_all (const DcVault *vault, GArray *found, GHashTable *cache, GError **error
   Batch batch = { .vault = vault, .found = found, .outcomes = g_new0 (Outcome, found->len) };
   gboolean ok = TRUE;
 
+  if (found->len == 0)
+    {
+      g_free (batch.outcomes);
+      return TRUE;
+    }
   batch_place (&batch);
   batch_run (&batch);
   g_bytes_unref (batch.block);
