@@ -101,6 +101,9 @@ table_label (const char *table)
     { "purges", N_("Purge") },
     { "queries", N_("Query") },
     { "disclosure_exports", N_("Export") },
+    { "cards", N_("Member card") },
+    { "filings", N_("Filing") },
+    { "self_checks", N_("Self-inspection") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -184,6 +187,9 @@ static const struct {
   { "verifications", GONE_BY_FIRST_UNLESS_CORRECTION, G_STRUCT_OFFSET (DcPurgeRow, verifications) },
   { "visits", GONE_BY_LAST_WRITE, G_STRUCT_OFFSET (DcPurgeRow, visits) },
   { "terminal_sessions", GONE_BY_LAST_WRITE, G_STRUCT_OFFSET (DcPurgeRow, sessions) },
+  /* a card goes with its customer, who goes only when the card's last event (issue or
+   * end) is before the purge's cutoff; purges do not count cards (-1: no count to match) */
+  { "cards", GONE_BY_LAST_WRITE, -1 },
 };
 
 typedef struct {

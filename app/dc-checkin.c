@@ -2,6 +2,7 @@
 #include "dc-checkin.h"
 #include "dc-checkin-private.h"
 #include "dc-audit.h"
+#include "dc-card.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
 #include "dc-member.h"
@@ -267,7 +268,8 @@ checkin_locked (DcStore *store, DcActor *actor, const DcCheckinPrepared *p, cons
                && audit_written (store, staff_id, "checkin", "customers", result->customer_id,
                                  dc_db_customer_canonical (db, result->customer_id, result->member_number,
                                                            p->person_index, now, bytes),
-                                 bytes, error);
+                                 bytes, error)
+               && dc_card_issue_first (store, staff_id, result->customer_id, now, error);
         }
     }
 

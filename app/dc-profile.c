@@ -1,5 +1,6 @@
 /* app/dc-profile.c — the built-in prefecture rule profiles and the youth curfew arithmetic. */
 #include "dc-profile.h"
+#include "dc-store.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -103,4 +104,67 @@ dc_profile_minutes_to_curfew (const DcProfile *profile,
         best = wait;
     }
   return best;
+}
+
+/* ---- the custom profile ---- */
+
+static const struct {
+  const char *under, *start, *end;
+} custom_keys[DC_PROFILE_CUSTOM_BANDS] = {
+  { DC_SETTING_CURFEW_BAND1_UNDER, DC_SETTING_CURFEW_BAND1_START, DC_SETTING_CURFEW_BAND1_END },
+  { DC_SETTING_CURFEW_BAND2_UNDER, DC_SETTING_CURFEW_BAND2_START, DC_SETTING_CURFEW_BAND2_END },
+};
+
+gboolean
+dc_profile_is_curfew_setting (const char *key)
+{
+  if (g_strcmp0 (key, DC_SETTING_CURFEW_PROFILE) == 0)
+    return TRUE;
+  for (guint i = 0; i < DC_PROFILE_CUSTOM_BANDS; i++)
+    if (g_strcmp0 (key, custom_keys[i].under) == 0 || g_strcmp0 (key, custom_keys[i].start) == 0
+        || g_strcmp0 (key, custom_keys[i].end) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+dc_profile_custom_keys (guint        i,
+                        const char **under_key,
+                        const char **start_key,
+                        const char **end_key)
+{
+  g_return_if_fail (i < DC_PROFILE_CUSTOM_BANDS);
+
+  *under_key = custom_keys[i].under;
+  *start_key = custom_keys[i].start;
+  *end_key = custom_keys[i].end;
+}
+
+const DcProfile *
+dc_profile_for_store (DcStore         *store,
+                      const DcProfile *prefecture,
+                      DcProfile       *custom)
+{
+  g_return_val_if_fail (prefecture != NULL && custom != NULL, prefecture);
+
+  if (dc_store_get_setting (store, DC_SETTING_CURFEW_PROFILE) != DC_CURFEW_PROFILE_CUSTOM)
+    return prefecture;
+
+  custom->id = "custom";
+  custom->label = N_("Custom");
+  custom->minor_under = prefecture->minor_under;
+  custom->allow_health_insurance_card = prefecture->allow_health_insurance_card;
+  custom->n_bands = DC_PROFILE_CUSTOM_BANDS;
+  for (guint i = 0; i < DC_PROFILE_CUSTOM_BANDS; i++)
+    {
+      DcCurfewBand *band = &custom->bands[i];
+      gint64 under = dc_store_get_setting (store, custom_keys[i].under);
+
+      /* ages are judged from the tier's two birthdays (15, 17 or 18): any other limit
+       * would flag the wrong people, so take the stricter of the two that can be told apart */
+      band->under_age = under <= 16 ? 16 : 18;
+      band->start_minute = (guint) dc_store_get_setting (store, custom_keys[i].start);
+      band->end_minute = (guint) dc_store_get_setting (store, custom_keys[i].end);
+    }
+  return custom;
 }

@@ -43,4 +43,24 @@ gboolean dc_profile_in_curfew (const DcProfile *profile, guint age, guint minute
  * or -1 when no band applies to that age. */
 gint dc_profile_minutes_to_curfew (const DcProfile *profile, guint age, guint minute_of_day);
 
+/* ---- the custom profile: curfew bands a manager sets for a store (settings) ----
+ * The settings DC_SETTING_CURFEW_* (app/dc-store.h) hold a choice (the prefecture's profile
+ * or the custom one) and DC_PROFILE_CUSTOM_BANDS bands, each an under-age (16 or 18: the
+ * counter tier knows only those birthdays), a start and an end minute (start = end: no band).
+ * Who is a minor and which documents count stay the prefecture's. */
+#define DC_PROFILE_CUSTOM_BANDS 2
+
+typedef struct _DcStore DcStore;
+
+/* Is @key one of the settings the custom profile is read from? */
+gboolean         dc_profile_is_curfew_setting (const char *key);
+/* The setting keys of custom band @i (0 … DC_PROFILE_CUSTOM_BANDS - 1). */
+void             dc_profile_custom_keys (guint i, const char **under_key, const char **start_key,
+                                         const char **end_key);
+/* The store's curfew profile: @prefecture itself, or — when the manager chose the custom
+ * profile — @custom filled from the store's settings on @prefecture's other rules. Only the
+ * bands, id and label of @custom change, so a reader of the other fields on another thread
+ * (dc_checkin_prepare) never sees them move. */
+const DcProfile *dc_profile_for_store (DcStore *store, const DcProfile *prefecture, DcProfile *custom);
+
 G_END_DECLS

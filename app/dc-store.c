@@ -3,6 +3,7 @@
 #include "dc-audit.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
+#include "dc-filing.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -17,6 +18,7 @@ struct _DcStore
   DcStoreRow       row;
   GTimeZone       *tz;
   const DcProfile *profile;
+  DcProfile        custom_profile;   /* the manager's own curfew bands, when chosen (settings) */
   guint8           box_pk[DC_KEY_BYTES];
   guint8           sign_pk[DC_SIGN_PK_BYTES];
   DcClockFunc      clock;
@@ -72,6 +74,7 @@ load (DcStore *store, GError **error)
       g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("Unknown rule profile “%s”."), store->row.prefecture);
       return FALSE;
     }
+  store->profile = dc_profile_for_store (store, store->profile, &store->custom_profile);
   return dc_db_store_keys_get (store->db, store->box_pk, store->sign_pk, error);
 }
 
@@ -324,6 +327,7 @@ create_contents (DcStore *store, const DcStoreSetup *setup, DcVault *vault, cons
       || !save_slot (store, manager_id, manager_id, pin_slot, error)
       || !save_slot (store, manager_id, 0, rec_slot, error)
       || !load (store, error)
+      || !dc_filing_record_adoption (store, 0, error)
       || !dc_audit_checkpoint (store, vault, error)
       || !dc_db_commit (store->db, error))
     {
@@ -797,6 +801,7 @@ dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, cons
   DcTerminalRow row = { .label = (char *) label, .booth = (char *) booth, .kind = (char *) "booth",
                         .filtered = filtered };
   DcTerminalRow existing = { 0 };
+  DcFacilityCount before;
   gboolean found;
   gint64 id = 0;
 
@@ -813,8 +818,10 @@ dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, cons
     }
   if (!dc_db_begin (store->db, error))
     return FALSE;
-  if (!dc_db_terminal_insert (store->db, &row, dc_store_now (store), &id, error)
+  if (!dc_filing_count (store, &before, error)
+      || !dc_db_terminal_insert (store->db, &row, dc_store_now (store), &id, error)
       || !dc_audit_row (store, manager->staff_id, "terminal-add", "terminals", id, error)
+      || !dc_filing_after_terminal_change (store, manager->staff_id, &before, "added", label, error)
       || !dc_db_commit (store->db, error))
     {
       dc_db_rollback (store->db);
@@ -900,6 +907,15 @@ static const DcSettingSpec setting_specs[] = {
   { DC_SETTING_AUTO_CLOSE_HOURS, 24, 1, 24 * 7 },
   { DC_SETTING_BACKUP_KEEP_DAYS, 30, 1, 365 },
   { DC_SETTING_IDLE_LOCK_MINUTES, 5, 1, 60 },
+  { DC_SETTING_CURFEW_ALERTS, 1, 0, 1 },
+  { DC_SETTING_CURFEW_SOUND, 1, 0, 1 },
+  { DC_SETTING_CURFEW_PROFILE, 0, 0, DC_CURFEW_PROFILE_CUSTOM },
+  { DC_SETTING_CURFEW_BAND1_UNDER, 18, 16, 18 },
+  { DC_SETTING_CURFEW_BAND1_START, 23 * 60, 0, 24 * 60 - 1 },
+  { DC_SETTING_CURFEW_BAND1_END, 4 * 60, 0, 24 * 60 - 1 },
+  { DC_SETTING_CURFEW_BAND2_UNDER, 16, 16, 18 },
+  { DC_SETTING_CURFEW_BAND2_START, 0, 0, 24 * 60 - 1 },
+  { DC_SETTING_CURFEW_BAND2_END, 0, 0, 24 * 60 - 1 },
 };
 
 const DcSettingSpec *
@@ -955,5 +971,7 @@ dc_store_set_setting (DcStore *store, DcActor *manager, const char *key, gint64 
       dc_db_rollback (store->db);
       return FALSE;
     }
+  if (dc_profile_is_curfew_setting (key))
+    store->profile = dc_profile_for_store (store, dc_profile_lookup (store->row.prefecture), &store->custom_profile);
   return TRUE;
 }

@@ -128,6 +128,18 @@ typedef struct {
 #define DC_SETTING_AUTO_CLOSE_HOURS  "auto-close-hours"   /* close a visit left open this long (24) */
 #define DC_SETTING_BACKUP_KEEP_DAYS  "backup-keep-days"   /* delete backups older than this (30) */
 #define DC_SETTING_IDLE_LOCK_MINUTES "idle-lock-minutes"  /* lock the counter after this long idle (5) */
+/* Minors (ui/desktop/dc-curfew.c, app/dc-profile.c): alerts before the curfew, and the
+ * store's own curfew bands (minutes after midnight; start = end: no band). */
+#define DC_SETTING_CURFEW_ALERTS       "curfew-alerts"        /* 1: alert 30 and 10 min before (1) */
+#define DC_SETTING_CURFEW_SOUND        "curfew-sound"         /* 1: the alerts ring the bell (1) */
+#define DC_SETTING_CURFEW_PROFILE      "curfew-profile"       /* 0: the prefecture's, 1: custom (0) */
+#define DC_SETTING_CURFEW_BAND1_UNDER  "curfew-band1-under"   /* under this age: 16 or 18 (18) */
+#define DC_SETTING_CURFEW_BAND1_START  "curfew-band1-start"   /* (23:00) */
+#define DC_SETTING_CURFEW_BAND1_END    "curfew-band1-end"     /* (04:00) */
+#define DC_SETTING_CURFEW_BAND2_UNDER  "curfew-band2-under"   /* (16) */
+#define DC_SETTING_CURFEW_BAND2_START  "curfew-band2-start"   /* (none) */
+#define DC_SETTING_CURFEW_BAND2_END    "curfew-band2-end"
+#define DC_CURFEW_PROFILE_CUSTOM       1
 
 /* The spec of a known setting; NULL for an unknown key. */
 const DcSettingSpec *dc_setting_spec (const char *key);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-aux/bench.sh — make bench: check-in latency against its floor, the time to build a big demo store, the purge, police queries and exports, the counter app.
+# build-aux/bench.sh — make bench: check-in latency against its floor, the time to build a big demo store, the purge, police queries and exports, member-card check-in, the counter app.
 # Usage: build-aux/bench.sh BUILD_DIR      QUICK=1 for a fast smoke run (30 days, 200 check-ins).
 set -eu
 
@@ -64,6 +64,17 @@ fi
 echo
 echo "== Police queries and an export: $2 days of history, $4 visits a day"
 "$build/tests/bench/bench-police" "$@" --dir "$tmp"
+
+# Member cards (issue 6): a returning member's check-in from a scanned card (payload to
+# committed visit) beside a new customer's, on a store of about 300,000 members.
+if [ "${QUICK:-0}" = 1 ]; then
+  set -- --days 30 --visits-per-day 1000 --count 200
+else
+  set -- --days 1250 --visits-per-day 1000 --count 2000
+fi
+echo
+echo "== Member-card check-in: $2 days of history, $4 visits a day"
+"$build/tests/bench/bench-card" "$@" --dir "$tmp"
 
 # The counter app (issue 3): start to sign-in and peak memory of the real program, and a
 # check-in on a full board (200 terminals, 200 people in) within a frame. It needs a display:

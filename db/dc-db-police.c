@@ -16,34 +16,6 @@ json_ids (GArray *ids)
   return g_string_free (json, FALSE);
 }
 
-/* Step @stmt to the end, passing each row to @read into a new element of @rows; NULL (and
- * @rows freed) on failure. */
-typedef void (*ReadFunc) (sqlite3_stmt *stmt, gpointer element);
-
-static GArray *
-collect (DcDb *db, sqlite3_stmt *stmt, GArray *rows, ReadFunc read, GError **error)
-{
-  GError *local = NULL;
-  guint size = g_array_get_element_size (rows);
-
-  if (stmt == NULL)
-    {
-      g_array_unref (rows);
-      return NULL;
-    }
-  while (dc_db_next (db, stmt, &local))
-    {
-      g_array_set_size (rows, rows->len + 1);
-      read (stmt, rows->data + (gsize) (rows->len - 1) * size);
-    }
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      g_array_unref (rows);
-      return NULL;
-    }
-  return rows;
-}
 
 static gboolean
 collect_ids (DcDb *db, sqlite3_stmt *stmt, GArray *out, GError **error)
@@ -138,7 +110,7 @@ dc_db_disclosure_list (DcDb *db, GError **error)
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcDisclosureRow));
 
   g_array_set_clear_func (rows, (GDestroyNotify) dc_disclosure_row_clear);
-  return collect (db, dc_db_query (db, error, DISCLOSURE_COLUMNS " ORDER BY d.received_at DESC, d.id DESC", ""),
+  return dc_db_collect (db, dc_db_query (db, error, DISCLOSURE_COLUMNS " ORDER BY d.received_at DESC, d.id DESC", ""),
                   rows, read_disclosure, error);
 }
 
@@ -194,7 +166,7 @@ dc_db_disclosure_exports (DcDb *db, gint64 disclosure_id, GError **error)
                       " e.visits, e.verifications, e.manifest_sha256, e.holds"
                       " FROM disclosure_exports e JOIN staff s ON s.id = e.staff_id JOIN queries q ON q.id = e.query_id"
                       " WHERE ?1 = 0 OR e.disclosure_id = ?1 ORDER BY e.id", "i", disclosure_id);
-  return collect (db, stmt, rows, read_export, error);
+  return dc_db_collect (db, stmt, rows, read_export, error);
 }
 
 /* ---- the query log ---- */
@@ -294,7 +266,7 @@ dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GErro
 {
   g_autofree char *only = terminal_ids != NULL && terminal_ids->len > 0 ? json_ids (terminal_ids) : NULL;
 
-  return collect (db, dc_db_query (db, error, TIME_SQL, "iit", from, to, only), police_rows_new (),
+  return dc_db_collect (db, dc_db_query (db, error, TIME_SQL, "iit", from, to, only), police_rows_new (),
                   read_police_row, error);
 }
 
@@ -331,7 +303,7 @@ dc_db_police_visits_of (DcDb *db, GArray *customer_ids, GError **error)
                                     " WHERE v.customer_id IN (SELECT value FROM json_each (?))"
                                     " ORDER BY v.entered_at DESC, v.id DESC, s.started_at, s.id", "t", json);
 
-  return collect (db, stmt, police_rows_new (), read_police_row, error);
+  return dc_db_collect (db, stmt, police_rows_new (), read_police_row, error);
 }
 
 gboolean
@@ -392,7 +364,7 @@ verifications_new (void)
 GArray *
 dc_db_police_name_candidates (DcDb *db, gint64 name_index, GError **error)
 {
-  return collect (db, dc_db_query (db, error, VERIFICATION_COLUMNS " WHERE v.name_index = ? ORDER BY v.id", "i",
+  return dc_db_collect (db, dc_db_query (db, error, VERIFICATION_COLUMNS " WHERE v.name_index = ? ORDER BY v.id", "i",
                                    name_index),
                   verifications_new (), read_verification, error);
 }
@@ -402,7 +374,7 @@ dc_db_police_verifications (DcDb *db, GArray *ids, GError **error)
 {
   g_autofree char *json = json_ids (ids);
 
-  return collect (db, dc_db_query (db, error,
+  return dc_db_collect (db, dc_db_query (db, error,
                                    VERIFICATION_COLUMNS " WHERE v.id IN (SELECT value FROM json_each (?)) ORDER BY v.id",
                                    "t", json),
                   verifications_new (), read_verification, error);

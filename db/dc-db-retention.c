@@ -89,7 +89,11 @@ static const char *const prepare_steps[] = {
   "  AND NOT EXISTS (SELECT 1 FROM verifications f WHERE f.customer_id = k.id"
   "                  AND f.id NOT IN (SELECT id FROM temp.dc_purge_verifications))"
   "  AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = k.id"
-  "                  AND v.id NOT IN (SELECT id FROM temp.dc_purge_visits))",
+  "                  AND v.id NOT IN (SELECT id FROM temp.dc_purge_visits))"
+  /* nor a card event on or after the cutoff (a reissue long after the last visit): verify
+   * accepts a missing card only when its last event came before a later purge's cutoff */
+  "  AND NOT EXISTS (SELECT 1 FROM cards d WHERE d.customer_id = k.id"
+  "                  AND max (d.issued_at, coalesce (d.ended_at, 0)) >= ?1)",
 };
 
 static gboolean
@@ -179,6 +183,10 @@ dc_db_purge_delete (DcDb *db, gint64 out_counts[4], GError **error)
                    _("Secure deletion is off on this connection: nothing was purged."));
       return FALSE;
     }
+  /* a customer's cards go with them (they reference the customer); the purges row has no
+   * count for them: verify dates each missing card by its last event instead */
+  if (!dc_db_run (db, error, "DELETE FROM cards WHERE customer_id IN (SELECT id FROM temp.dc_purge_customers)", ""))
+    return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
     {
       if (!dc_db_run (db, error, sql[order[i]], ""))

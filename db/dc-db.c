@@ -786,3 +786,28 @@ dc_db_foreach_canonical (DcDb *db, const char *table, DcDbRowFunc func, gpointer
     }
   return TRUE;
 }
+
+GArray *
+dc_db_collect (DcDb *db, sqlite3_stmt *stmt, GArray *rows, DcDbReadFunc read, GError **error)
+{
+  GError *local = NULL;
+  guint size = g_array_get_element_size (rows);
+
+  if (stmt == NULL)
+    {
+      g_array_unref (rows);
+      return NULL;
+    }
+  while (dc_db_next (db, stmt, &local))
+    {
+      g_array_set_size (rows, rows->len + 1);
+      read (stmt, rows->data + (gsize) (rows->len - 1) * size);
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      g_array_unref (rows);
+      return NULL;
+    }
+  return rows;
+}

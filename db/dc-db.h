@@ -24,7 +24,7 @@ GQuark dc_db_error_quark (void);
 typedef struct _DcDb DcDb;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DC_DB_SCHEMA_VERSION 3
+#define DC_DB_SCHEMA_VERSION 4
 
 /* Open (and, with @create, create) the database at @path: WAL, synchronous=FULL,
  * foreign_keys=ON, secure_delete=ON, a busy timeout; the file is created 0600.
@@ -65,6 +65,12 @@ gboolean dc_db_col_is_null (sqlite3_stmt *stmt, int col);
 
 /* Transactions. The outermost level is BEGIN IMMEDIATE … COMMIT (one per user action);
  * inner levels are savepoints, so a workflow can run inside a larger batch. */
+/* Reads one row of a statement into an array element. */
+typedef void (*DcDbReadFunc) (sqlite3_stmt *stmt, gpointer element);
+/* Step @stmt (from dc_db_query; NULL = it failed, @error set) to the end, reading each row
+ * with @read into a new element of @rows; @rows, or NULL (and @rows freed) on failure. */
+GArray  *dc_db_collect (DcDb *db, sqlite3_stmt *stmt, GArray *rows, DcDbReadFunc read, GError **error);
+
 gboolean dc_db_begin (DcDb *db, GError **error);
 gboolean dc_db_commit (DcDb *db, GError **error);
 void     dc_db_rollback (DcDb *db);

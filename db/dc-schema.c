@@ -250,11 +250,60 @@ static const char migration_3[] =
   NEVER_DELETE ("queries") NO_UPDATE ("queries")
   NEVER_DELETE ("disclosure_exports") NO_UPDATE ("disclosure_exports");
 
+/* Members and minors (issue 6). A member card is a row of `cards`: its generation is in
+ * the card's QR code, so a reissue (a new row, the old one ended) stops the old card; lost
+ * and revoked end a card too. Cards go with their customer in the purge. Filings: each
+ * change that calls for a 変更届 within 10 days (ordinance.md §1.1), until a manager marks
+ * it filed. Self-checks: the measures of ordinance.md §1.5, confirmed with a date and a
+ * name. */
+static const char migration_4[] =
+  "CREATE TABLE cards ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id),"
+  "  generation INTEGER NOT NULL CHECK (generation >= 1),"
+  "  issued_at INTEGER NOT NULL,"
+  "  staff_id INTEGER NOT NULL REFERENCES staff (id),"
+  "  ended_at INTEGER,"
+  "  ended_by INTEGER REFERENCES staff (id),"
+  "  end_reason TEXT CHECK (end_reason IN ('reissued', 'lost', 'revoked')),"
+  "  UNIQUE (customer_id, generation));\n"
+  "CREATE UNIQUE INDEX cards_one_valid ON cards (customer_id) WHERE ended_at IS NULL;\n"
+  APPEND_ONLY ("cards")
+  "CREATE TRIGGER cards_no_update BEFORE UPDATE OF id, customer_id, generation, issued_at, staff_id ON cards"
+  "  BEGIN SELECT RAISE (ABORT, 'cards are append-only records'); END;\n"
+  "CREATE TRIGGER cards_end_once BEFORE UPDATE OF ended_at, ended_by, end_reason ON cards"
+  "  WHEN OLD.ended_at IS NOT NULL OR NEW.ended_at IS NULL OR NEW.end_reason IS NULL"
+  "  BEGIN SELECT RAISE (ABORT, 'a card is ended once'); END;\n"
+  "CREATE TABLE filings ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('adoption', 'terminals', 'booths', 'method', 'other')),"
+  "  summary TEXT NOT NULL,"
+  "  due INTEGER NOT NULL,"
+  "  staff_id INTEGER REFERENCES staff (id),"
+  "  filed_at INTEGER,"
+  "  filed_by INTEGER REFERENCES staff (id),"
+  "  filed_note TEXT);\n"
+  NEVER_DELETE ("filings")
+  "CREATE TRIGGER filings_no_update BEFORE UPDATE OF id, at, kind, summary, due, staff_id ON filings"
+  "  BEGIN SELECT RAISE (ABORT, 'filings are append-only records'); END;\n"
+  "CREATE TRIGGER filings_file_once BEFORE UPDATE OF filed_at, filed_by, filed_note ON filings"
+  "  WHEN OLD.filed_at IS NOT NULL OR NEW.filed_at IS NULL"
+  "  BEGIN SELECT RAISE (ABORT, 'a filing is marked filed once'); END;\n"
+  "CREATE TABLE self_checks ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at INTEGER NOT NULL,"
+  "  staff_id INTEGER NOT NULL REFERENCES staff (id),"
+  "  items TEXT NOT NULL,"
+  "  note TEXT);\n"
+  NEVER_DELETE ("self_checks") NO_UPDATE ("self_checks");
+
 static const char *const migrations[] = {
   NULL,          /* version 0: the empty file */
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DC_DB_SCHEMA_VERSION + 1);
@@ -275,6 +324,9 @@ static const char *const record_triggers[] = {
   "disclosures_no_delete", "disclosures_no_update",
   "queries_no_delete", "queries_no_update",
   "disclosure_exports_no_delete", "disclosure_exports_no_update",
+  "cards_no_delete", "cards_no_update", "cards_end_once",
+  "filings_no_delete", "filings_no_update", "filings_file_once",
+  "self_checks_no_delete", "self_checks_no_update",
   "purges_no_delete", "purges_no_update",
   "audit_no_delete", "audit_no_update",
   "checkpoints_no_delete", "checkpoints_no_update",
@@ -294,6 +346,7 @@ static const char *const audited_tables[] = {
   "store", "settings", "store_keys", "staff", "keyslots", "terminals",
   "customers", "verifications", "visits", "terminal_sessions",
   "holds", "disclosures", "purges", "queries", "disclosure_exports",
+  "cards", "filings", "self_checks",
   NULL,
 };
 

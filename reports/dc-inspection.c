@@ -6,6 +6,7 @@
 #include "dc-date.h"
 #include "dc-db-records.h"
 #include "dc-db-report.h"
+#include "dc-filing-report.h"
 #include "dc-retention.h"
 #include "dc-time.h"
 
@@ -404,7 +405,8 @@ dc_inspection_report (DcStore *store, GError **error)
     return NULL;
   add_method (doc);
   if (!add_months (doc, store, now, error) || !add_oldest (doc, store, error) || !add_purge (doc, store, error)
-      || !add_backup (doc, store, error) || !add_audit (doc, store, error) || !add_terminals (doc, store, error))
+      || !add_backup (doc, store, error) || !add_audit (doc, store, error) || !add_terminals (doc, store, error)
+      || !dc_filing_report_add_pending (doc, store, error) || !dc_filing_report_add_self_check (doc, store, error))
     return NULL;
   return g_steal_pointer (&doc);
 }

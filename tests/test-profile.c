@@ -1,5 +1,8 @@
 /* tests/test-profile.c — the built-in prefecture profiles and the youth curfew arithmetic. */
 #include "dc-profile.h"
+#include "dc-checkin.h"
+#include "dc-counter.h"
+#include "dc-test-util.h"
 
 #define HM(h, m) ((h) * 60 + (m))
 
@@ -186,6 +189,140 @@ test_custom_bands (void)
   g_assert_true (dc_profile_is_minor (&custom, 19));
 }
 
+/* ---- the custom profile, read from a store's settings ---- */
+
+static void
+set (DcStore *store, DcActor *manager, const char *key, gint64 value)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dc_store_set_setting (store, manager, key, value, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+checkin_minor (DcStore *store, DcActor *actor, const char *name, const char *terminal, GError **error)
+{
+  DcCheckinRequest request = { .terminal = terminal, .internet = TRUE };
+  DcCheckinResult result = { 0 };
+  gboolean ok;
+
+  dc_test_identity_fill (&request.identity, 2035);
+  request.identity.name = name;
+  g_date_set_dmy (&request.identity.dob, 5, 5, 2010);   /* 16 in 2026 */
+  ok = dc_checkin (store, actor, &request, &result, error);
+  dc_checkin_result_clear (&result);
+  return ok;
+}
+
+/* A manager switches a Tokyo store to its own bands (under 18 from 21:00 to 05:00, under 16
+ * from 20:00): check-in, the board and a reopened store all follow; switching back restores
+ * Tokyo's 23:00. Out-of-range values are refused. */
+static void
+test_custom_store (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("daicho-profile-XXXXXX", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  DcStoreSetup setup = { .name = "S", .operator_name = "O", .prefecture = "tokyo", .manager = "M" };
+  g_autoptr(DcStore) store = dc_test_store_create (store_dir, &setup, "correct horse battery", "1234", NULL);
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(DcBoard) board = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = dc_test_tokyo (2026, 11, 21, 21, 30);
+  const DcProfile *profile;
+
+  dc_test_store_use_clock (store, &now);
+  manager = dc_store_sign_in_passphrase (store, "M", "correct horse battery", &error);
+  g_assert_no_error (error);
+  dc_test_add_terminals (store, manager, 3, TRUE);
+
+  g_assert_cmpstr (dc_store_profile (store)->id, ==, "tokyo");
+  g_assert_true (checkin_minor (store, manager, "未成年 一郎", "PC-01", &error));    /* 21:30 is fine in Tokyo */
+  g_assert_no_error (error);
+
+  set (store, manager, DC_SETTING_CURFEW_BAND1_START, 21 * 60);
+  set (store, manager, DC_SETTING_CURFEW_BAND1_END, 5 * 60);
+  set (store, manager, DC_SETTING_CURFEW_BAND2_START, 20 * 60);
+  set (store, manager, DC_SETTING_CURFEW_BAND2_END, 5 * 60);
+  /* the bands are stored but not used until the custom profile is chosen */
+  g_assert_cmpstr (dc_store_profile (store)->id, ==, "tokyo");
+  set (store, manager, DC_SETTING_CURFEW_PROFILE, DC_CURFEW_PROFILE_CUSTOM);
+
+  profile = dc_store_profile (store);
+  g_assert_cmpstr (profile->id, ==, "custom");
+  g_assert_cmpuint (profile->minor_under, ==, 18);
+  g_assert_cmpuint (profile->n_bands, ==, 2);
+  g_assert_true (dc_profile_in_curfew (profile, 17, HM (21, 0)));
+  g_assert_false (dc_profile_in_curfew (profile, 17, HM (20, 59)));
+  g_assert_true (dc_profile_in_curfew (profile, 15, HM (20, 0)));
+  g_assert_true (dc_profile_in_curfew (profile, 15, HM (4, 59)));
+  g_assert_false (dc_profile_in_curfew (profile, 15, HM (5, 0)));
+  g_assert_false (dc_profile_in_curfew (profile, 18, HM (23, 0)));
+
+  /* check-in refused at 21:30 now; the board counts the minor already in as in curfew */
+  g_assert_false (checkin_minor (store, manager, "未成年 二郎", "PC-02", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
+  g_clear_error (&error);
+  board = dc_board_read (store, dc_actor_vault (manager), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (board->minors, ==, 1);
+  g_assert_cmpint (g_array_index (board->visits, DcBoardVisit, 0).minutes_to_curfew, ==, 0);
+  g_clear_pointer (&board, dc_board_free);
+
+  /* a limit the tier cannot tell apart, or a minute past midnight, is refused */
+  g_assert_false (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_UNDER, 20, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_START, 24 * 60, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* the choice is the store's: a reopened store has it too */
+  g_clear_pointer (&manager, dc_actor_free);
+  g_clear_pointer (&store, dc_store_free);
+  store = dc_test_store_open (store_dir);
+  dc_test_store_use_clock (store, &now);
+  g_assert_cmpstr (dc_store_profile (store)->id, ==, "custom");
+  g_assert_cmpuint (dc_store_profile (store)->bands[0].start_minute, ==, 21 * 60);
+  manager = dc_store_sign_in_passphrase (store, "M", "correct horse battery", &error);
+  g_assert_no_error (error);
+
+  set (store, manager, DC_SETTING_CURFEW_PROFILE, 0);
+  g_assert_cmpstr (dc_store_profile (store)->id, ==, "tokyo");
+  board = dc_board_read (store, dc_actor_vault (manager), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_array_index (board->visits, DcBoardVisit, 0).minutes_to_curfew, ==, 90);
+  g_assert_true (checkin_minor (store, manager, "未成年 二郎", "PC-02", &error));
+  g_assert_no_error (error);
+  dc_test_assert_intact (store);
+
+  g_clear_pointer (&manager, dc_actor_free);
+  g_clear_pointer (&store, dc_store_free);
+  dc_test_remove_tree (dir);
+}
+
+/* The keys of the custom bands are the curfew settings, and no other key is. */
+static void
+test_custom_keys (void)
+{
+  for (guint i = 0; i < DC_PROFILE_CUSTOM_BANDS; i++)
+    {
+      const char *under, *start, *end;
+
+      dc_profile_custom_keys (i, &under, &start, &end);
+      g_assert_true (dc_profile_is_curfew_setting (under));
+      g_assert_true (dc_profile_is_curfew_setting (start));
+      g_assert_true (dc_profile_is_curfew_setting (end));
+      g_assert_nonnull (dc_setting_spec (under));
+      g_assert_nonnull (dc_setting_spec (start));
+      g_assert_nonnull (dc_setting_spec (end));
+    }
+  g_assert_true (dc_profile_is_curfew_setting (DC_SETTING_CURFEW_PROFILE));
+  g_assert_false (dc_profile_is_curfew_setting (DC_SETTING_CURFEW_SOUND));
+  g_assert_false (dc_profile_is_curfew_setting (DC_SETTING_IDLE_LOCK_MINUTES));
+  g_assert_false (dc_profile_is_curfew_setting (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +335,8 @@ main (int   argc,
   g_test_add_func ("/profile/curfew/minutes-to", test_minutes_to_curfew);
   g_test_add_func ("/profile/curfew/countdown-agrees", test_countdown_agrees);
   g_test_add_func ("/profile/curfew/custom-bands", test_custom_bands);
+  g_test_add_func ("/profile/custom/keys", test_custom_keys);
+  g_test_add_func ("/profile/custom/store", test_custom_store);
 
   return g_test_run ();
 }

@@ -978,19 +978,30 @@ test_migration (gconstpointer data)
   sqlite3 *h = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &h, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  dc_test_sql_exec (h, "DROP INDEX verifications_supersedes; DROP INDEX sessions_length;"
-                       " DROP TABLE disclosure_exports; DROP TABLE queries; PRAGMA user_version = 1;");
+  /* rows of the newer tables are kept aside (their audit entries stay in the chain) and put
+   * back once the migration has made the tables again */
+  dc_test_sql_exec (h, "CREATE TABLE keep_cards AS SELECT * FROM cards;"
+                       " CREATE TABLE keep_filings AS SELECT * FROM filings;"
+                       " CREATE TABLE keep_self_checks AS SELECT * FROM self_checks;"
+                       " DROP INDEX verifications_supersedes; DROP INDEX sessions_length;"
+                       " DROP TABLE disclosure_exports; DROP TABLE queries; DROP TABLE cards; DROP TABLE filings;"
+                       " DROP TABLE self_checks; PRAGMA user_version = 1;");
   g_assert_cmpint (sqlite3_close (h), ==, SQLITE_OK);
 
   store = dc_test_store_open (dir);
+  dc_test_sql_exec (dc_db_handle (dc_store_db (store)),
+                    "INSERT INTO cards SELECT * FROM keep_cards; DROP TABLE keep_cards;"
+                    " INSERT INTO filings SELECT * FROM keep_filings; DROP TABLE keep_filings;"
+                    " INSERT INTO self_checks SELECT * FROM keep_self_checks; DROP TABLE keep_self_checks;");
   g_assert_cmpint (dc_db_schema_version (dc_store_db (store)), ==, DC_DB_SCHEMA_VERSION);
-  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 4);
   h = dc_db_handle (dc_store_db (store));
-  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 4);
   g_assert_cmpint (dc_test_sql_int (h, "SELECT count (*) FROM sqlite_master WHERE name IN"
                                        " ('verifications_supersedes', 'sessions_length', 'queries',"
-                                       "  'disclosure_exports', 'queries_no_update', 'disclosure_exports_no_delete')"),
-                   ==, 6);
+                                       "  'disclosure_exports', 'queries_no_update', 'disclosure_exports_no_delete',"
+                                       "  'cards', 'cards_end_once', 'filings', 'self_checks')"),
+                   ==, 10);
   dc_test_assert_intact (store);
 }
 

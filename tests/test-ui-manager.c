@@ -650,7 +650,8 @@ test_step_up_expires (Fixture *f, gconstpointer data)
   GtkWidget *records, *identity;
   gint64 reads;
 
-  dc_session_set_step_up_seconds (f->session, 1);
+  /* long enough for the steps below on a loaded machine (a second was not), short enough to wait for */
+  dc_session_set_step_up_seconds (f->session, 3);
   manager = open_manager (f, NULL, DC_UI_TEST_PASSPHRASE);
   records = show_visit (f, manager);
   identity = child (records, "identity_box");
@@ -658,7 +659,7 @@ test_step_up_expires (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (identity));
 
   /* the step-up ends: what was decrypted goes, and the next action asks again */
-  g_assert_true (wait_for (manager_forgotten, f->session, 3000));
+  g_assert_true (wait_for (manager_forgotten, f->session, 8000));
   dc_ui_test_pump (1200);
   g_assert_false (gtk_widget_get_visible (identity));
   g_assert_null (dc_ui_test_find_label (identity, "山田 太郎"));

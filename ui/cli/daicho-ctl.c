@@ -18,6 +18,7 @@ static const Command commands[] = {
   { "checkin", dc_ctl_checkin, N_("Check a customer in from an identity document or a member number") },
   { "checkout", dc_ctl_checkout, N_("Check a customer out") },
   { "move", dc_ctl_move, N_("Move a customer to another terminal") },
+  { "member", dc_ctl_member, N_("Member cards: print one, reissue, report lost, revoke") },
   { "status", dc_ctl_status, N_("Who is in the store now (no personal data)") },
   { "show", dc_ctl_show, N_("Show a visit with its identity record (manager or auditor; audited)") },
   { "verify", dc_ctl_verify, N_("Check the audit chain and every record against it") },
@@ -31,6 +32,8 @@ static const Command commands[] = {
   { "export", dc_ctl_export, N_("Write the signed bundle of records for a police request") },
   { "verify-export", dc_ctl_verify_export, N_("Check a bundle written by export (needs no secret)") },
   { "report", dc_ctl_report, N_("Write the inspection report (PDF, no personal data)") },
+  { "filing", dc_ctl_filing, N_("Changes to notify the police (変更届): list, mark filed, print") },
+  { "selfcheck", dc_ctl_selfcheck, N_("Self-inspection of the anti-misuse measures: add, show") },
   { "demo", dc_ctl_demo, N_("Create a demo store with synthetic history") },
 };
 

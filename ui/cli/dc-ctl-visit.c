@@ -1,5 +1,6 @@
 /* ui/cli/dc-ctl-visit.c — daicho-ctl counter commands: checkin, checkout, move. */
 #include "dc-ctl.h"
+#include "dc-card.h"
 #include "dc-checkin.h"
 #include "dc-date.h"
 
@@ -22,7 +23,7 @@ parse_date_option (const char *option, const char *text, GDate *out)
 
 typedef struct {
   char *terminal, *doc, *doc_number, *name, *kana, *dob, *address, *expiry, *issued, *supplementary,
-       *nationality, *passport, *member;
+       *nationality, *passport, *member, *card;
   gboolean no_internet;
 } CheckinArgs;
 
@@ -30,7 +31,8 @@ static void
 checkin_args_clear (CheckinArgs *a)
 {
   char **fields[] = { &a->terminal, &a->doc, &a->doc_number, &a->name, &a->kana, &a->dob, &a->address,
-                      &a->expiry, &a->issued, &a->supplementary, &a->nationality, &a->passport, &a->member };
+                      &a->expiry, &a->issued, &a->supplementary, &a->nationality, &a->passport, &a->member,
+                      &a->card };
 
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
@@ -94,15 +96,17 @@ checkin_run (DcCtlCommon *common, CheckinArgs *a)
 
   if (a->terminal == NULL)
     return dc_ctl_usage ("%s", _("checkin needs --terminal."));
-  if (a->member == NULL && a->doc == NULL)
-    return dc_ctl_usage ("%s", _("checkin needs --doc (an identity document) or --member."));
-  if (a->member == NULL && !build_identity (a, &req.identity, &supp_type))
+  if (a->member == NULL && a->card == NULL && a->doc == NULL)
+    return dc_ctl_usage ("%s", _("checkin needs --doc (an identity document), --member or --card."));
+  if (a->member == NULL && a->card == NULL && !build_identity (a, &req.identity, &supp_type))
     return DC_CTL_EXIT_FAILED;
 
   store = dc_ctl_open_store (common);
   if (store == NULL || (actor = dc_ctl_sign_in_pin (store, common)) == NULL)
     return DC_CTL_EXIT_FAILED;
-  if (a->member != NULL)
+  if (a->card != NULL)
+    ok = dc_checkin_card (store, actor, a->card, a->terminal, &result, &error);
+  else if (a->member != NULL)
     ok = dc_checkin_member (store, actor, a->member, a->terminal, &result, &error);
   else
     ok = dc_checkin (store, actor, &req, &result, &error);
@@ -140,6 +144,8 @@ dc_ctl_checkin (int argc, char **argv)
       N_("N") },
     { "member", 0, 0, G_OPTION_ARG_STRING, &a.member, N_("Check a member in on their existing verification"),
       N_("NUMBER") },
+    { "card", 0, 0, G_OPTION_ARG_STRING, &a.card, N_("Check a member in from what their card's QR code holds"),
+      N_("PAYLOAD") },
     { "no-internet", 0, 0, G_OPTION_ARG_NONE, &a.no_internet, N_("The customer does not use the internet"), NULL },
     { NULL }
   };

@@ -86,6 +86,7 @@ int dc_ctl_demo (int argc, char **argv);
 int dc_ctl_checkin (int argc, char **argv);
 int dc_ctl_checkout (int argc, char **argv);
 int dc_ctl_move (int argc, char **argv);
+int dc_ctl_member (int argc, char **argv);
 int dc_ctl_hold (int argc, char **argv);
 int dc_ctl_purge (int argc, char **argv);
 int dc_ctl_backup (int argc, char **argv);
@@ -96,5 +97,7 @@ int dc_ctl_query (int argc, char **argv);
 int dc_ctl_export (int argc, char **argv);
 int dc_ctl_verify_export (int argc, char **argv);
 int dc_ctl_report (int argc, char **argv);
+int dc_ctl_filing (int argc, char **argv);
+int dc_ctl_selfcheck (int argc, char **argv);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* ui/desktop/dc-counter-page.c — the counter screen: terminal board, in-store list, check-in, check-out, seat change. */
 #include "dc-counter-page.h"
+#include "dc-card.h"
 #include "dc-checkin.h"
 #include "dc-checkin-dialog.h"
+#include "dc-scan.h"
 #include "dc-terminal-item.h"
 #include "dc-visit-item.h"
 
@@ -53,6 +55,7 @@ struct _DcCounterPage
 
   Column               columns[N_COLUMNS];
   DcSession           *session;
+  DcScan              *scan;           /* while the counter shows */
   AdwToast            *toast;          /* the one on screen, dismissed by the next */
   guint                tick;
   gint64               shown_minute;   /* store minute of the last refresh */
@@ -671,6 +674,7 @@ typedef struct {
   char          *member;
   gint64         visit_id;
   gboolean       minor;
+  char          *card;       /* the scanned card payload, for a check-in by card */
 } Choice;
 
 static Choice *
@@ -696,6 +700,7 @@ choice_copy (const Choice *choice)
   copy->member = g_strdup (choice->member);
   copy->visit_id = choice->visit_id;
   copy->minor = choice->minor;
+  copy->card = g_strdup (choice->card);
   return copy;
 }
 
@@ -705,6 +710,7 @@ choice_free (Choice *choice)
   g_object_unref (choice->self);
   g_free (choice->terminal);
   g_free (choice->member);
+  g_free (choice->card);
   g_free (choice);
 }
 
@@ -1015,6 +1021,8 @@ open_picker (DcCounterPage *self, const char *title, const char *prompt, GPtrArr
   gtk_window_present (picker->window);
   if (focus != NULL)
     gtk_widget_grab_focus (focus);
+  /* show which row Enter takes, before any arrow key was pressed */
+  gtk_window_set_focus_visible (picker->window, TRUE);
 }
 
 static GPtrArray *
@@ -1146,6 +1154,173 @@ move_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     pick_in_use (self, _("Seat Change"), picked_source_for_move);
 }
 
+/* ---- a member card scanned: check-in with the suggested terminal focused ---- */
+
+static void pick_for_card (Choice *choice, gboolean minor, const char *why);
+
+static void
+picked_for_card (Choice *choice, DcTerminalItem *to)
+{
+  DcCounterPage *self = choice->self;
+  DcActor *actor = dc_session_get_actor (self->session);
+  DcCheckinResult result = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *terminal = dc_terminal_item_get_label (to);
+
+  if (actor != NULL
+      && !dc_checkin_card (dc_session_get_store (self->session), actor, choice->card, terminal, &result, &error))
+    {
+      /* the counter learns that a member is a minor only here: offer the filtered terminals */
+      if (g_error_matches (error, DC_ERROR, DC_ERROR_TERMINAL_NOT_FILTERED))
+        {
+          pick_for_card (choice, TRUE, error->message);
+          return;
+        }
+      show_toast (self, error->message);
+    }
+  else if (actor != NULL)
+    {
+      dc_session_changed (self->session);
+      select_terminal (self, terminal);
+      text = g_strdup_printf (_("%s: member %s checked in."), terminal, result.member_number);
+      show_toast (self, text);
+      dc_checkin_result_clear (&result);
+    }
+  choice_free (choice);
+}
+
+/* Takes @choice. The first row is the terminal dc_board_suggest () would choose: Enter takes it. */
+static void
+pick_for_card (Choice *choice, gboolean minor, const char *why)
+{
+  DcCounterPage *self = choice->self;
+  g_autoptr(GPtrArray) items = destinations (self, minor);
+  g_autofree char *title = NULL;
+  g_autofree char *prompt = NULL;
+  DcTerminalItem *first;
+
+  if (items->len == 0)
+    {
+      show_toast (self, minor ? _("No filtered terminal is free for this minor.") : _("No terminal is free."));
+      choice_free (choice);
+      return;
+    }
+  first = g_ptr_array_index (items, 0);
+  title = g_strdup_printf (_("Check In — Member %s"), choice->member);
+  if (why != NULL)
+    prompt = g_strdup_printf (_("%s Press Enter for %s, or choose another filtered terminal."), why,
+                              dc_terminal_item_get_label (first));
+  else
+    prompt = g_strdup_printf (_("Card checked. Press Enter to check member %s in on %s, or choose another terminal."),
+                              choice->member, dc_terminal_item_get_label (first));
+  open_picker (self, title, prompt, items, FALSE, choice, picked_for_card);
+}
+
+/* The document check-in already open over the counter (the card came while typing), or NULL. */
+static GtkWindow *
+open_checkin_dialog (DcCounterPage *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (DC_IS_CHECKIN_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
+          && gtk_window_get_transient_for (window) == parent_window (self))
+        return window;   /* the list keeps it */
+    }
+  return NULL;
+}
+
+static void
+on_refusal_response (AdwMessageDialog *dialog, const char *response, DcCounterPage *self)
+{
+  GtkWindow *open = open_checkin_dialog (self);
+
+  if (g_strcmp0 (response, "document") != 0)
+    return;
+  if (open != NULL)
+    gtk_window_present (open);
+  else
+    open_checkin (self, selected_free_label (self), FALSE);
+}
+
+/* A card that is no proof here: say why, and offer the check from a document. */
+static void
+refuse_card (DcCounterPage *self, DcCardCheck check, const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), _("Card Not Accepted"), error->message);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
+  if (check != DC_CARD_FAILED)
+    {
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "document", _("Check a _Document"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "document", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "document");
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_refusal_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static const char *
+terminal_of_member (DcCounterPage *self, const char *member)
+{
+  GListModel *model = G_LIST_MODEL (self->terminals);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DcTerminalItem) item = g_list_model_get_item (model, i);
+
+      if (dc_terminal_item_get_state (item) == DC_TERMINAL_IN_USE
+          && g_strcmp0 (dc_terminal_item_get_member (item), member) == 0)
+        return dc_terminal_item_get_label (item);   /* the store keeps the item alive */
+    }
+  return NULL;
+}
+
+static void
+on_scanned (DcScan *scan, const char *payload, DcCounterPage *self)
+{
+  DcActor *actor = dc_session_get_actor (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *member = NULL;
+  g_autofree char *text = NULL;
+  const char *terminal;
+  DcCardCheck check;
+  Choice *choice;
+
+  if (actor == NULL)
+    return;
+  check = dc_card_check (dc_session_get_store (self->session), dc_actor_vault (actor), payload, &member, &error);
+  if (check != DC_CARD_VALID)
+    {
+      refuse_card (self, check, error);
+      return;
+    }
+  terminal = terminal_of_member (self, member);
+  if (terminal != NULL)
+    {
+      select_terminal (self, terminal);
+      text = g_strdup_printf (_("Member %s is already in the store, on %s."), member, terminal);
+      show_toast (self, text);
+      return;
+    }
+  choice = g_new0 (Choice, 1);
+  choice->self = g_object_ref (self);
+  choice->member = g_steal_pointer (&member);
+  choice->card = g_strdup (payload);
+  pick_for_card (choice, FALSE, NULL);
+}
+
+static void
+on_scan_broken (DcScan *scan, DcCounterPage *self)
+{
+  show_toast (self, _("The card was not read completely. Scan it again."));
+}
+
 /* ---- activating a tile or a row: the obvious next step for that terminal ---- */
 
 static void
@@ -1241,6 +1416,13 @@ dc_counter_page_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (dc_counter_page_parent_class)->map (widget);
   if (self->tick == 0)
     self->tick = g_timeout_add_seconds (1, on_tick, self);
+  /* a card is recognised wherever the focus is on the counter and its dialogs */
+  if (self->scan == NULL && GTK_IS_WINDOW (gtk_widget_get_root (widget)))
+    {
+      self->scan = dc_scan_new (GTK_WINDOW (gtk_widget_get_root (widget)));
+      g_signal_connect_object (self->scan, "scanned", G_CALLBACK (on_scanned), self, 0);
+      g_signal_connect_object (self->scan, "broken", G_CALLBACK (on_scan_broken), self, 0);
+    }
   gtk_widget_grab_focus (GTK_WIDGET (self->board));
 }
 
@@ -1250,6 +1432,7 @@ dc_counter_page_unmap (GtkWidget *widget)
   DcCounterPage *self = DC_COUNTER_PAGE (widget);
 
   g_clear_handle_id (&self->tick, g_source_remove);
+  g_clear_object (&self->scan);
   GTK_WIDGET_CLASS (dc_counter_page_parent_class)->unmap (widget);
 }
 
@@ -1259,6 +1442,7 @@ dc_counter_page_dispose (GObject *object)
   DcCounterPage *self = DC_COUNTER_PAGE (object);
 
   g_clear_handle_id (&self->tick, g_source_remove);
+  g_clear_object (&self->scan);
   g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), DC_TYPE_COUNTER_PAGE);
   g_clear_object (&self->session);

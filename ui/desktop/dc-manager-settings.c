@@ -1,9 +1,10 @@
-/* ui/desktop/dc-manager-settings.c — the settings page: idle lock, auto-close of forgotten visits, backup age. */
+/* ui/desktop/dc-manager-settings.c — the settings page: idle lock, auto-close of forgotten visits, backup age, minors' curfew. */
 #include "dc-manager-settings.h"
 #include "dc-manager-window.h"
 #include "dc-step-up-dialog.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 struct _DcManagerSettings
 {
@@ -13,6 +14,17 @@ struct _DcManagerSettings
   GtkSpinButton  *idle_spin;
   GtkSpinButton  *auto_close_spin;
   GtkSpinButton  *backup_spin;
+  GtkSwitch      *alerts_switch;
+  GtkSwitch      *sound_switch;
+  GtkDropDown    *profile_dropdown;
+  GtkWidget      *band1_row;
+  GtkDropDown    *band1_under;
+  GtkSpinButton  *band1_start;
+  GtkSpinButton  *band1_end;
+  GtkWidget      *band2_row;
+  GtkDropDown    *band2_under;
+  GtkSpinButton  *band2_start;
+  GtkSpinButton  *band2_end;
   GtkWidget      *save_button;
 
   DcSession      *session;
@@ -22,21 +34,148 @@ struct _DcManagerSettings
 
 G_DEFINE_FINAL_TYPE (DcManagerSettings, dc_manager_settings, GTK_TYPE_WIDGET)
 
+typedef enum {
+  FIELD_SPIN,     /* a whole number */
+  FIELD_TIME,     /* minutes after midnight, shown as 23:00 */
+  FIELD_SWITCH,   /* 0 or 1 */
+  FIELD_CHOICE,   /* a drop-down: item i stands for choices[i] */
+} FieldKind;
+
 typedef struct {
-  const char *key;
-  gsize       offset;   /* of the spin button in DcManagerSettings */
+  const char   *key;
+  gsize         offset;   /* of the widget in DcManagerSettings */
+  FieldKind     kind;
+  const gint64 *choices;
 } SettingField;
 
+static const gint64 profile_choices[] = { 0, DC_CURFEW_PROFILE_CUSTOM };   /* as in the .ui */
+static const gint64 under_choices[] = { 16, 18 };
+
+#define FIELD(key, member, kind, choices) { key, G_STRUCT_OFFSET (DcManagerSettings, member), kind, choices }
+
 static const SettingField fields[] = {
-  { DC_SETTING_IDLE_LOCK_MINUTES, G_STRUCT_OFFSET (DcManagerSettings, idle_spin) },
-  { DC_SETTING_AUTO_CLOSE_HOURS, G_STRUCT_OFFSET (DcManagerSettings, auto_close_spin) },
-  { DC_SETTING_BACKUP_KEEP_DAYS, G_STRUCT_OFFSET (DcManagerSettings, backup_spin) },
+  FIELD (DC_SETTING_IDLE_LOCK_MINUTES, idle_spin, FIELD_SPIN, NULL),
+  FIELD (DC_SETTING_AUTO_CLOSE_HOURS, auto_close_spin, FIELD_SPIN, NULL),
+  FIELD (DC_SETTING_BACKUP_KEEP_DAYS, backup_spin, FIELD_SPIN, NULL),
+  FIELD (DC_SETTING_CURFEW_ALERTS, alerts_switch, FIELD_SWITCH, NULL),
+  FIELD (DC_SETTING_CURFEW_SOUND, sound_switch, FIELD_SWITCH, NULL),
+  FIELD (DC_SETTING_CURFEW_PROFILE, profile_dropdown, FIELD_CHOICE, profile_choices),
+  FIELD (DC_SETTING_CURFEW_BAND1_UNDER, band1_under, FIELD_CHOICE, under_choices),
+  FIELD (DC_SETTING_CURFEW_BAND1_START, band1_start, FIELD_TIME, NULL),
+  FIELD (DC_SETTING_CURFEW_BAND1_END, band1_end, FIELD_TIME, NULL),
+  FIELD (DC_SETTING_CURFEW_BAND2_UNDER, band2_under, FIELD_CHOICE, under_choices),
+  FIELD (DC_SETTING_CURFEW_BAND2_START, band2_start, FIELD_TIME, NULL),
+  FIELD (DC_SETTING_CURFEW_BAND2_END, band2_end, FIELD_TIME, NULL),
 };
 
-static GtkSpinButton *
-field_spin (DcManagerSettings *self, const SettingField *field)
+static GtkWidget *
+field_widget (DcManagerSettings *self, const SettingField *field)
 {
-  return G_STRUCT_MEMBER (GtkSpinButton *, self, field->offset);
+  return G_STRUCT_MEMBER (GtkWidget *, self, field->offset);
+}
+
+static gint64
+field_get (DcManagerSettings *self, const SettingField *field)
+{
+  GtkWidget *w = field_widget (self, field);
+
+  switch (field->kind)
+    {
+    case FIELD_SPIN:
+    case FIELD_TIME:
+      return gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (w));
+    case FIELD_SWITCH:
+      return gtk_switch_get_active (GTK_SWITCH (w)) ? 1 : 0;
+    case FIELD_CHOICE:
+      return field->choices[MIN (gtk_drop_down_get_selected (GTK_DROP_DOWN (w)), 1)];
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+field_set (DcManagerSettings *self, const SettingField *field, gint64 value)
+{
+  const DcSettingSpec *spec = dc_setting_spec (field->key);
+  GtkWidget *w = field_widget (self, field);
+
+  switch (field->kind)
+    {
+    case FIELD_SPIN:
+    case FIELD_TIME:
+      gtk_spin_button_set_range (GTK_SPIN_BUTTON (w), (double) spec->min, (double) spec->max);
+      if (field->kind == FIELD_TIME)
+        gtk_spin_button_set_increments (GTK_SPIN_BUTTON (w), 15, 60);
+      else
+        gtk_spin_button_set_increments (GTK_SPIN_BUTTON (w), 1, 5);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (w), (double) value);
+      break;
+    case FIELD_SWITCH:
+      gtk_switch_set_active (GTK_SWITCH (w), value != 0);
+      break;
+    case FIELD_CHOICE:
+      /* both choice lists have two items: the second unless the value is the first */
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (w), value == field->choices[0] ? 0 : 1);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The custom bands can be edited only when the store's own hours are chosen. */
+static void
+update_bands (DcManagerSettings *self)
+{
+  gboolean custom = gtk_drop_down_get_selected (self->profile_dropdown) == 1;
+
+  gtk_widget_set_sensitive (self->band1_row, self->can_manage && custom);
+  gtk_widget_set_sensitive (self->band2_row, self->can_manage && custom);
+}
+
+/* ---- times typed as 23:00, 2300 or 23 (full-width digits too) ---- */
+
+static gboolean
+on_time_output (GtkSpinButton *spin, gpointer user_data)
+{
+  gint minutes = gtk_spin_button_get_value_as_int (spin);
+  g_autofree char *text = g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static gint
+on_time_input (GtkSpinButton *spin, double *new_value, gpointer user_data)
+{
+  g_autofree char *text = g_utf8_normalize (gtk_editable_get_text (GTK_EDITABLE (spin)), -1, G_NORMALIZE_NFKC);
+  guint64 hours = 0, minutes = 0;
+  char *colon;
+
+  if (text == NULL)
+    return GTK_INPUT_ERROR;
+  g_strstrip (text);
+  colon = strchr (text, ':');
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      if (!g_ascii_string_to_unsigned (text, 10, 0, 23, &hours, NULL)
+          || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 59, &minutes, NULL))
+        return GTK_INPUT_ERROR;
+    }
+  else if (strlen (text) > 2)
+    {
+      guint64 hhmm;
+
+      if (!g_ascii_string_to_unsigned (text, 10, 0, 2359, &hhmm, NULL) || hhmm % 100 > 59)
+        return GTK_INPUT_ERROR;
+      hours = hhmm / 100;
+      minutes = hhmm % 100;
+    }
+  else if (!g_ascii_string_to_unsigned (text, 10, 0, 23, &hours, NULL))
+    return GTK_INPUT_ERROR;
+  *new_value = (double) (hours * 60 + minutes);
+  return TRUE;
 }
 
 /* Has the manager changed anything that is not saved yet? */
@@ -49,8 +188,7 @@ is_changed (DcManagerSettings *self)
     return FALSE;
   store = dc_session_get_store (self->session);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if ((gint64) gtk_spin_button_get_value_as_int (field_spin (self, &fields[i]))
-        != dc_store_get_setting (store, fields[i].key))
+    if (field_get (self, &fields[i]) != dc_store_get_setting (store, fields[i].key))
       return TRUE;
   return FALSE;
 }
@@ -68,15 +206,9 @@ load (DcManagerSettings *self)
 
   self->loading = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      const DcSettingSpec *spec = dc_setting_spec (fields[i].key);
-      GtkSpinButton *spin = field_spin (self, &fields[i]);
-
-      gtk_spin_button_set_range (spin, (double) spec->min, (double) spec->max);
-      gtk_spin_button_set_increments (spin, 1, 5);
-      gtk_spin_button_set_value (spin, (double) dc_store_get_setting (store, fields[i].key));
-    }
+    field_set (self, &fields[i], dc_store_get_setting (store, fields[i].key));
   self->loading = FALSE;
+  update_bands (self);
   update_save (self);
 }
 
@@ -84,7 +216,10 @@ static void
 on_value_changed (DcManagerSettings *self)
 {
   if (!self->loading)
-    update_save (self);
+    {
+      update_bands (self);
+      update_save (self);
+    }
 }
 
 static void
@@ -95,7 +230,7 @@ do_save (GtkWidget *widget, DcActor *manager)
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      gint64 value = gtk_spin_button_get_value_as_int (field_spin (self, &fields[i]));
+      gint64 value = field_get (self, &fields[i]);
       g_autoptr(GError) error = NULL;
 
       if (value == dc_store_get_setting (store, fields[i].key))
@@ -149,8 +284,21 @@ dc_manager_settings_class_init (DcManagerSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, idle_spin);
   gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, auto_close_spin);
   gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, backup_spin);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, alerts_switch);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, sound_switch);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, profile_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band1_row);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band1_under);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band1_start);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band1_end);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band2_row);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band2_under);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band2_start);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, band2_end);
   gtk_widget_class_bind_template_child (widget_class, DcManagerSettings, save_button);
   gtk_widget_class_bind_template_callback (widget_class, on_value_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_input);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output);
   gtk_widget_class_install_action (widget_class, "settings.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "settings.revert", NULL, revert_action);
 }
@@ -188,6 +336,7 @@ dc_manager_settings_set_can_manage (DcManagerSettings *self, gboolean can_manage
 
   self->can_manage = can_manage;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    gtk_widget_set_sensitive (GTK_WIDGET (field_spin (self, &fields[i])), can_manage);
+    gtk_widget_set_sensitive (field_widget (self, &fields[i]), can_manage);
+  update_bands (self);
   update_save (self);
 }

@@ -1,6 +1,7 @@
 /* ui/desktop/dc-manager-window.c — the manager window: its pages, who stepped up, and forgetting when the step-up ends. */
 #include "dc-manager-window.h"
 #include "dc-manager-audit.h"
+#include "dc-manager-filings.h"
 #include "dc-manager-police.h"
 #include "dc-manager-records.h"
 #include "dc-manager-staff.h"
@@ -22,6 +23,7 @@ struct _DcManagerWindow
   DcManagerRecords     *records;
   DcManagerStaff       *staff;
   DcManagerTerminals   *terminals;
+  DcManagerFilings     *filings;
   DcManagerRetention   *retention;
   DcManagerSettings    *settings;
   DcManagerPolice      *police;
@@ -41,6 +43,7 @@ set_can_manage (DcManagerWindow *self, gboolean can_manage)
   dc_manager_records_set_can_manage (self->records, can_manage);
   dc_manager_staff_set_can_manage (self->staff, can_manage);
   dc_manager_terminals_set_can_manage (self->terminals, can_manage);
+  dc_manager_filings_set_can_manage (self->filings, can_manage);
   dc_manager_retention_set_can_manage (self->retention, can_manage);
   dc_manager_settings_set_can_manage (self->settings, can_manage);
 }
@@ -161,6 +164,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   g_type_ensure (DC_TYPE_MANAGER_RECORDS);
   g_type_ensure (DC_TYPE_MANAGER_STAFF);
   g_type_ensure (DC_TYPE_MANAGER_TERMINALS);
+  g_type_ensure (DC_TYPE_MANAGER_FILINGS);
   g_type_ensure (DC_TYPE_MANAGER_AUDIT);
   g_type_ensure (DC_TYPE_MANAGER_RETENTION);
   g_type_ensure (DC_TYPE_MANAGER_SETTINGS);
@@ -173,6 +177,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, records);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, staff);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, terminals);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, filings);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, retention);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, settings);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, police);
@@ -199,11 +204,14 @@ dc_manager_window_new (GtkWindow *parent, DcSession *session)
   dc_manager_records_set_session (self->records, session);
   dc_manager_staff_set_session (self->staff, session);
   dc_manager_terminals_set_session (self->terminals, session);
+  dc_manager_filings_set_session (self->filings, session);
   dc_manager_retention_set_session (self->retention, session);
   dc_manager_settings_set_session (self->settings, session);
   dc_manager_police_set_session (self->police, session);
   dc_manager_audit_set_session (self->audit, session);
   update_step_up (self);
+  /* a notification or a self-inspection owed is said once, as the manager comes in */
+  dc_manager_filings_remind (self->filings);
   self->tick_source = g_timeout_add_seconds (1, tick, self);
   return self;
 }

@@ -2,6 +2,7 @@
 #include "dc-window.h"
 #include "dc-checkin-dialog.h"
 #include "dc-counter-page.h"
+#include "dc-curfew.h"
 #include "dc-demo.h"
 #include "dc-manager-window.h"
 #include "dc-setup-assistant.h"
@@ -24,6 +25,7 @@ struct _DcWindow
   DcSession       *session;
   GtkWidget       *signin;
   GtkWidget       *counter;
+  DcCurfew        *curfew;          /* alerts and the dialog for minors at the curfew */
   guint            idle_seconds;
   gboolean         idle_fixed;      /* set by dc_window_set_idle_seconds: the store's setting is ignored */
   gint64           last_activity;   /* monotonic µs */
@@ -318,6 +320,7 @@ dc_window_open_store (DcWindow *self, DcStore *store)
 {
   g_autofree char *title = NULL;
 
+  g_clear_object (&self->curfew);
   g_clear_object (&self->session);
   if (self->signin != NULL)
     gtk_stack_remove (self->stack, self->signin);
@@ -334,6 +337,7 @@ dc_window_open_store (DcWindow *self, DcStore *store)
   self->counter = dc_counter_page_new (self->session);
   gtk_stack_add_named (self->stack, self->signin, "signin");
   gtk_stack_add_named (self->stack, self->counter, "counter");
+  self->curfew = dc_curfew_new (self->session, GTK_WINDOW (self), self->toasts);
 
   title = dc_store_is_demo (store) ? g_strdup_printf (_("%s — DEMO (synthetic data)"), dc_store_name (store))
                                    : g_strdup (dc_store_name (store));
@@ -551,6 +555,7 @@ dc_window_dispose (GObject *object)
     g_cancellable_cancel (self->demo_cancellable);
   g_clear_object (&self->demo_cancellable);
   self->demo_bar = NULL;
+  g_clear_object (&self->curfew);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (dc_window_parent_class)->dispose (object);
 }
