@@ -119,9 +119,17 @@ check_curfew (DcStore *store, guint age, GError **error)
       if (dc_profile_in_curfew (&one, age, minute))
         {
           g_autofree char *hours = band_text (band);
-          g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
-                       _("Customers under %u may not be let in from %s (%s youth ordinance). Ask them to go home."),
-                       band->under_age, hours, _(profile->label));
+
+          /* the store's own hours are not an ordinance: say whose rule it is */
+          if (g_strcmp0 (profile->id, "custom") == 0)
+            g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
+                         _("Customers under %u may not be let in from %s (this store's own curfew). Ask them to go "
+                           "home."),
+                         band->under_age, hours);
+          else
+            g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
+                         _("Customers under %u may not be let in from %s (%s youth ordinance). Ask them to go home."),
+                         band->under_age, hours, _(profile->label));
           return FALSE;
         }
     }

@@ -1,5 +1,7 @@
 /* tests/test-profile.c — the built-in prefecture profiles and the youth curfew arithmetic. */
 #include "dc-profile.h"
+
+#include <string.h>
 #include "dc-checkin.h"
 #include "dc-counter.h"
 #include "dc-test-util.h"
@@ -262,6 +264,9 @@ test_custom_store (void)
   /* check-in refused at 21:30 now; the board counts the minor already in as in curfew */
   g_assert_false (checkin_minor (store, manager, "未成年 二郎", "PC-02", &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
+  /* the store's own hours are not passed off as an ordinance */
+  g_assert_nonnull (strstr (error->message, "this store's own curfew"));
+  g_assert_null (strstr (error->message, "ordinance"));
   g_clear_error (&error);
   board = dc_board_read (store, dc_actor_vault (manager), &error);
   g_assert_no_error (error);
