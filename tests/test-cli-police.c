@@ -1093,7 +1093,7 @@ test_report (gconstpointer data)
   text = pdf_text (pdf);
   if (text == NULL)
     {
-      g_test_skip ("pdftotext is not installed");
+      g_test_fail_printf ("pdftotext is not installed: make deps installs it");
       return;
     }
   g_test_message ("%s", text);
@@ -1177,7 +1177,7 @@ test_ledger_pdf (gconstpointer data)
   text = pdf_text (pdf);
   if (text == NULL)
     {
-      g_test_skip ("pdftotext is not installed");
+      g_test_fail_printf ("pdftotext is not installed: make deps installs it");
       return;
     }
   flat = squeeze (text);

@@ -52,7 +52,7 @@ have_tool (const char *name)
   g_autofree char *path = g_find_program_in_path (name);
 
   if (path == NULL)
-    g_test_skip_printf ("%s is not installed", name);
+    g_test_fail_printf ("%s is not installed: make deps installs it", name);
   return path != NULL;
 }
 
