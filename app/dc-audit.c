@@ -16,50 +16,60 @@ put_str (GByteArray *out, const char *s)
   dc_db_put_chunk (out, s != NULL ? s : "", s != NULL ? strlen (s) : 0);
 }
 
-static void
-put_bytes (GByteArray *out, GBytes *bytes)
-{
-  gsize len = 0;
-  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
 
-  dc_db_put_chunk (out, data, len);
-}
+#define MAGIC "daicho-audit-v1"
 
 /* The entry hash covers every column but itself; pinned by a known-answer test (test-audit):
  * BLAKE2b-256 over chunk("daicho-audit-v1") u64(seq) u64(at) u64(staff_id or 0) chunk(action)
  * chunk(subject_table or "") u64(subject_id or 0) chunk(row_hash or empty) chunk(prev_hash),
  * where u64 is big-endian and chunk is a u64 length then the bytes. The first entry's
  * prev_hash is 32 zero bytes; row_hash is BLAKE2b-256 of the row's canonical bytes
- * (dc_db_row_canonical). */
+ * (dc_db_row_canonical). Written into one buffer on the stack when it fits: every check-in
+ * appends four or more. */
+static void
+entry_hash (gint64 seq, gint64 at, gint64 staff_id, const char *action, const char *table, gint64 subject_id,
+            gconstpointer row_hash, gsize row_hash_len, gconstpointer prev_hash, gsize prev_hash_len, guint8 out[32])
+{
+  gsize action_len = action != NULL ? strlen (action) : 0;
+  gsize table_len = table != NULL ? strlen (table) : 0;
+  gsize size = 8 * 9 + strlen (MAGIC) + action_len + table_len + row_hash_len + prev_hash_len;
+  guint8 stack[512];
+  g_autofree guint8 *heap = size > sizeof stack ? g_malloc (size) : NULL;
+  guint8 *buf = heap != NULL ? heap : stack, *p = buf;
+
+  p = dc_db_write_chunk (p, MAGIC, strlen (MAGIC));
+  p = dc_db_write_u64 (p, (guint64) seq);
+  p = dc_db_write_u64 (p, (guint64) at);
+  p = dc_db_write_u64 (p, (guint64) staff_id);
+  p = dc_db_write_chunk (p, action, action_len);
+  p = dc_db_write_chunk (p, table, table_len);
+  p = dc_db_write_u64 (p, (guint64) subject_id);
+  p = dc_db_write_chunk (p, row_hash, row_hash_len);
+  p = dc_db_write_chunk (p, prev_hash, prev_hash_len);
+  g_assert ((gsize) (p - buf) == size);
+  dc_hash256 (buf, size, out);
+}
+
 void
 dc_audit_entry_hash (const DcAuditRow *row, guint8 out[32])
 {
-  g_autoptr(GByteArray) buf = g_byte_array_sized_new (256);
+  gsize row_len = 0, prev_len = 0;
+  gconstpointer row_hash = row->row_hash != NULL ? g_bytes_get_data (row->row_hash, &row_len) : NULL;
+  gconstpointer prev_hash = row->prev_hash != NULL ? g_bytes_get_data (row->prev_hash, &prev_len) : NULL;
 
-  put_str (buf, "daicho-audit-v1");
-  dc_db_put_u64 (buf, (guint64) row->seq);
-  dc_db_put_u64 (buf, (guint64) row->at);
-  dc_db_put_u64 (buf, (guint64) row->staff_id);
-  put_str (buf, row->action);
-  put_str (buf, row->subject_table);
-  dc_db_put_u64 (buf, (guint64) row->subject_id);
-  put_bytes (buf, row->row_hash);
-  put_bytes (buf, row->prev_hash);
-  dc_hash256 (buf->data, buf->len, out);
+  entry_hash (row->seq, row->at, row->staff_id, row->action, row->subject_table, row->subject_id, row_hash, row_len,
+              prev_hash, prev_len, out);
 }
 
+/* @row_hash NULL or 32 bytes. */
 static gboolean
-append (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id, GBytes *row_hash,
-        GError **error)
+append (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id,
+        const guint8 *row_hash, GError **error)
 {
   DcDb *db = dc_store_db (store);
   guint8 prev[32], hash[32];
-  gint64 head = 0;
-  gboolean found;
-  g_autoptr(GBytes) prev_bytes = NULL;
-  g_autoptr(GBytes) hash_bytes = NULL;
-  DcAuditRow row = { 0 };
-
+  gint64 head = 0, seq = 0, at;
+  gboolean found, ok;
   DcAuditHeadCache *cache = dc_store_audit_head_cache (store);
   guint64 state = dc_db_write_state (db);
 
@@ -69,7 +79,7 @@ append (DcStore *store, gint64 staff_id, const char *action, const char *table, 
     {
       /* this transaction wrote the head itself: no need to read it back */
       memcpy (prev, cache->hash, 32);
-      row.seq = cache->seq + 1;
+      seq = cache->seq + 1;
     }
   else
     {
@@ -78,28 +88,40 @@ append (DcStore *store, gint64 staff_id, const char *action, const char *table, 
       if (!found)
         memcpy (prev, zero_hash, 32);
       /* continue after the high-water mark, so deleted tail entries leave a visible gap */
-      if (!dc_db_audit_high_water (db, &row.seq, error))
+      if (!dc_db_audit_high_water (db, &seq, error))
         return FALSE;
-      row.seq = MAX (row.seq, head) + 1;
+      seq = MAX (seq, head) + 1;
     }
-  row.at = dc_store_now (store);
-  row.staff_id = staff_id;
-  row.action = (char *) action;
-  row.subject_table = (char *) table;
-  row.subject_id = id;
-  row.row_hash = row_hash;
-  prev_bytes = g_bytes_new (prev, 32);
-  row.prev_hash = prev_bytes;
-  dc_audit_entry_hash (&row, hash);
-  hash_bytes = g_bytes_new (hash, 32);
-  row.hash = hash_bytes;
-  if (!dc_db_audit_insert (db, &row, error))
+  at = dc_store_now (store);
+  entry_hash (seq, at, staff_id, action, table, id, row_hash, row_hash != NULL ? 32 : 0, prev, 32, hash);
+  if (dc_db_is_bulk (db))
+    ok = dc_db_audit_defer (db, seq, at, staff_id, action, table, id, row_hash, prev, hash, error);
+  else
+    {
+      g_autoptr(GBytes) row_bytes = row_hash != NULL ? g_bytes_new (row_hash, 32) : NULL;
+      g_autoptr(GBytes) prev_bytes = g_bytes_new (prev, 32);
+      g_autoptr(GBytes) hash_bytes = g_bytes_new (hash, 32);
+      DcAuditRow row = {
+        .seq = seq,
+        .at = at,
+        .staff_id = staff_id,
+        .action = (char *) action,
+        .subject_table = (char *) table,
+        .subject_id = id,
+        .row_hash = row_bytes,
+        .prev_hash = prev_bytes,
+        .hash = hash_bytes,
+      };
+
+      ok = dc_db_audit_insert (db, &row, error);
+    }
+  if (!ok)
     {
       cache->state = 0;
       return FALSE;
     }
   cache->state = state;
-  cache->seq = row.seq;
+  cache->seq = seq;
   memcpy (cache->hash, hash, 32);
   return TRUE;
 }
@@ -108,11 +130,9 @@ gboolean
 dc_audit_row_canonical (DcStore *store, gint64 staff_id, const char *action, const char *table, gint64 id,
                         const GByteArray *canonical, GError **error)
 {
-  g_autoptr(GBytes) row_hash = NULL;
-  guint8 hash[32];
+  guint8 row_hash[32];
 
-  dc_hash256 (canonical->data, canonical->len, hash);
-  row_hash = g_bytes_new (hash, 32);
+  dc_hash256 (canonical->data, canonical->len, row_hash);
   return append (store, staff_id, action, table, id, row_hash, error);
 }
 

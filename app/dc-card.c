@@ -60,7 +60,7 @@ operator_id (DcStore *store, char out[ID_CHARS + 1])
   g_string_append_c (text, '\0');
   g_string_append (text, name);
   g_string_append_c (text, '\0');
-  g_string_append (text, dc_store_profile (store)->id);
+  g_string_append (text, dc_profile_prefecture (dc_store_profile (store)));
   hash_id (text->str, text->len, out);
 }
 
@@ -72,10 +72,20 @@ store_id (DcStore *store, char out[ID_CHARS + 1])
   hash_id (text, strlen (text), out);
 }
 
+/* The prefecture's, not the curfew's: a store that sets its own curfew hours is still under
+ * its prefecture's law, and its cards stay valid when the hours change. */
 static char *
 prefecture_code (DcStore *store)
 {
-  return g_ascii_strup (dc_store_profile (store)->id, -1);
+  return g_ascii_strup (dc_profile_prefecture (dc_store_profile (store)), -1);
+}
+
+static const char *
+prefecture_label (DcStore *store)
+{
+  const DcProfile *prefecture = dc_profile_lookup (dc_profile_prefecture (dc_store_profile (store)));
+
+  return prefecture != NULL ? _(prefecture->label) : dc_profile_prefecture (dc_store_profile (store));
 }
 
 /* The MAC of @text under the card key (itself keyed BLAKE2b under the index key). */
@@ -164,12 +174,12 @@ check_text (DcStore *store, const DcVault *vault, const char *text, char ***out_
   f = g_strsplit (text, ":", -1);
   if (!well_formed (f))
     return refuse (error, DC_CARD_GARBAGE, DC_ERROR_INVALID,
-                   _("This member card cannot be read. Scan it again, or type the member number."));
+                   _("This member card cannot be read. Scan it again; if it still fails, check an identity document."));
   if (strcmp (f[1], pref) != 0)
     {
       g_set_error (error, DC_ERROR, DC_ERROR_DOC_NOT_ACCEPTED,
                    _("This card was issued by a store outside %s: it does not prove an identity check here. Check an identity document."),
-                   _(dc_store_profile (store)->label));
+                   prefecture_label (store));
       return DC_CARD_OTHER_PREFECTURE;
     }
   operator_id (store, op);
@@ -341,8 +351,12 @@ current_locked (DcStore *store, DcActor *actor, const char *member_number, char 
     ok = issue (store, dc_actor_staff_id (actor), customer, 1, dc_store_now (store), "card-issue", error);
   else if (row.ended_at != 0)
     {
-      g_set_error (error, DC_ERROR, DC_ERROR_DOC_NOT_ACCEPTED,
-                   _("The card of member %s was ended (%s): a manager must reissue it."), member, row.end_reason);
+      if (g_strcmp0 (row.end_reason, "lost") == 0)
+        g_set_error (error, DC_ERROR, DC_ERROR_DOC_NOT_ACCEPTED,
+                     _("The card of member %s was reported lost: a manager must reissue it."), member);
+      else
+        g_set_error (error, DC_ERROR, DC_ERROR_DOC_NOT_ACCEPTED,
+                     _("The card of member %s was revoked: only a manager can issue a new one."), member);
       ok = FALSE;
     }
   else

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
  *
  *   DC1:<PREFECTURE>:<OPERATOR>:<STORE>:<MEMBER>:<GENERATION>:<MAC>
  *
- * PREFECTURE: the issuing store's rule profile id in upper case ("TOKYO");
+ * PREFECTURE: the issuing store's prefecture (its rule profile's, never "CUSTOM") in upper case ("TOKYO");
  * OPERATOR:   8 Crockford base32 characters of BLAKE2b ("daicho-operator\0" + normalized
  *             operator name + "\0" + profile id): the same legal entity under the same
  *             rules gives the same id in every store;

@@ -1,5 +1,6 @@
 /* app/dc-checkin.c — check-in, seat change and check-out: rules first, then one transaction with its audit entries. */
 #include "dc-checkin.h"
+#include "dc-police.h"
 #include "dc-checkin-private.h"
 #include "dc-audit.h"
 #include "dc-card.h"
@@ -96,44 +97,11 @@ workflow_end (DcDb *db, gboolean batch, gboolean ok, GError **error)
 
 /* ---- shared steps ---- */
 
-static char *
-band_text (const DcCurfewBand *band)
-{
-  return g_strdup_printf ("%02u:%02u–%02u:%02u", band->start_minute / 60, band->start_minute % 60,
-                          band->end_minute / 60, band->end_minute % 60);
-}
-
 static gboolean
 check_curfew (DcStore *store, guint age, GError **error)
 {
-  const DcProfile *profile = dc_store_profile (store);
-  guint minute = dc_time_minute_of_day (dc_store_now (store), dc_store_timezone (store));
-
-  if (!dc_profile_in_curfew (profile, age, minute))
-    return TRUE;
-  for (guint i = 0; i < profile->n_bands; i++)
-    {
-      const DcCurfewBand *band = &profile->bands[i];
-      DcProfile one = { .n_bands = 1, .bands = { *band } };
-
-      if (dc_profile_in_curfew (&one, age, minute))
-        {
-          g_autofree char *hours = band_text (band);
-
-          /* the store's own hours are not an ordinance: say whose rule it is */
-          if (g_strcmp0 (profile->id, "custom") == 0)
-            g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
-                         _("Customers under %u may not be let in from %s (this store's own curfew). Ask them to go "
-                           "home."),
-                         band->under_age, hours);
-          else
-            g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
-                         _("Customers under %u may not be let in from %s (%s youth ordinance). Ask them to go home."),
-                         band->under_age, hours, _(profile->label));
-          return FALSE;
-        }
-    }
-  g_assert_not_reached ();
+  return dc_profile_check_curfew (dc_store_profile (store), age,
+                                  dc_time_minute_of_day (dc_store_now (store), dc_store_timezone (store)), error);
 }
 
 /* The terminal @label, free and usable by this customer. */
@@ -677,6 +645,7 @@ dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError
 {
   DcDb *db = dc_store_db (store);
   DcVerificationRow row = { 0 };
+  DcReadKey key = { 0 };
   g_autoptr(GBytes) plain = NULL;
   gboolean found;
 
@@ -694,7 +663,7 @@ dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError
                    verification_id);
       return NULL;
     }
-  plain = dc_vault_open_sealed (dc_actor_vault (actor), row.payload, error);
+  plain = dc_identity_keys_open (store, dc_actor_vault (actor), verification_id, row.payload, &key, error);
   dc_verification_row_clear (&row);
   if (plain == NULL)
     return NULL;
@@ -703,6 +672,7 @@ dc_read_identity (DcStore *store, DcActor *actor, gint64 verification_id, GError
   if (!dc_db_begin (db, error))
     return NULL;
   if (!dc_audit_row (store, dc_actor_staff_id (actor), "read", "verifications", verification_id, error)
+      || !dc_identity_keys_keep (store, verification_id, &key, error)
       || !dc_db_commit (db, error))
     {
       dc_db_rollback (db);

@@ -1,9 +1,12 @@
 /* app/dc-counter.c — the counter's board: terminals and visits joined, minors judged for today. */
 #include "dc-counter.h"
 #include "dc-checkin.h"
+#include "dc-checkin-private.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
+#include "dc-member.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static void
@@ -11,6 +14,7 @@ board_terminal_clear (DcBoardTerminal *t)
 {
   g_clear_pointer (&t->label, g_free);
   g_clear_pointer (&t->booth, g_free);
+  g_clear_pointer (&t->kind, g_free);
   g_clear_pointer (&t->member_number, g_free);
 }
 
@@ -103,8 +107,10 @@ dc_board_read (DcStore *store, const DcVault *vault, GError **error)
       t.id = r->id;
       t.label = g_strdup (r->label);
       t.booth = g_strdup (r->booth);
+      t.kind = g_strdup (r->kind);
       t.filtered = r->filtered;
       t.minutes_to_curfew = -1;
+      t.retired = !r->active;
       if (!r->active || r->out_of_order)
         t.state = DC_TERMINAL_OUT_OF_ORDER;
       else if (r->open_session != 0)
@@ -145,6 +151,69 @@ dc_board_suggest (const DcBoard *board, gboolean minor)
         fallback = t;
     }
   return fallback;
+}
+
+/* ---- one member, scanned ---- */
+
+/* The member's customer id and the counter tier of their latest verification. */
+static gboolean
+read_tier (DcStore *store, const char *member, gint64 *customer_id, gint64 *verification_id, GBytes **tier,
+           GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  gboolean found;
+
+  if (!dc_db_customer_find_by_member (db, member, customer_id, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no member %s."), member);
+      return FALSE;
+    }
+  if (!dc_db_verification_latest_tier (db, *customer_id, verification_id, tier, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("Member %s has no identity record: verify a document."),
+                   member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+dc_counter_member_today (DcStore *store, const DcVault *vault, const char *member_number, DcMemberToday *out,
+                         GError **error)
+{
+  const DcProfile *profile = dc_store_profile (store);
+  g_autofree char *member = NULL;
+  g_autoptr(GBytes) tier = NULL;
+  gint64 customer_id = 0, verification_id = 0, now = dc_store_now (store);
+  GDate today, sixteen;
+  guint minute = dc_time_minute_of_day (now, dc_store_timezone (store));
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  out->minutes_to_curfew = -1;
+  if (!dc_member_number_check (member_number, &member))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("This is not a valid member number: check the digits."));
+      return FALSE;
+    }
+  if (!read_tier (store, member, &customer_id, &verification_id, &tier, error)
+      || !dc_checkin_tier_open (vault, customer_id, verification_id, tier, &out->adult_on, &sixteen, error))
+    return FALSE;
+
+  /* the day in the store's zone: at midnight in Tokyo they turn 18, wherever the PC's clock is */
+  dc_date_from_instant (now, dc_store_timezone (store), &today);
+  out->age = g_date_compare (&today, &out->adult_on) >= 0 ? 18 : g_date_compare (&today, &sixteen) >= 0 ? 17 : 15;
+  out->minor = dc_profile_is_minor (profile, out->age);
+  if (!out->minor)
+    return TRUE;
+  out->minutes_to_curfew = dc_profile_minutes_to_curfew (profile, out->age, minute);
+  if (out->minutes_to_curfew > 0)
+    out->curfew_minute = (minute + (guint) out->minutes_to_curfew) % (24 * 60);
+  return dc_profile_check_curfew (profile, out->age, minute, error);
 }
 
 GPtrArray *

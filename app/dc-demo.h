@@ -41,9 +41,11 @@ DcStore *dc_demo_create (const char *dir, const DcDemoOptions *options, DcDemoSt
 /* Add @options->days of history ending at the store's current time to an existing store,
  * acting as @actor (counter staff signed in with a PIN is enough), on its free terminals.
  * Used by dc_demo_create and by the benchmarks. Each simulated week is one transaction,
- * the workflows in it without savepoints of their own (dc_batch_checkin …); durability is
- * relaxed (dc_db_set_bulk) while it runs. Identities are prepared (sealed, indexed) on a
- * helper thread a day ahead. Refusals by the rules are counted in @stats->refused; any other
+ * the workflows in it without savepoints of their own (dc_batch_checkin …); it runs in bulk
+ * mode (dc_db_set_bulk: no sync, CHECK constraints checked once at the end, audit entries
+ * written many to a statement), which ends with a synced checkpoint before it returns, so
+ * the store is durable and checked when it is handed back. Identities are prepared
+ * (sealed, indexed) on a helper thread a day ahead. Refusals by the rules are counted in @stats->refused; any other
  * failure stops it with @error (the weeks before it stay). Leaves the store's clock as it
  * found it. */
 gboolean dc_demo_fill (DcStore *store, DcActor *actor, const DcDemoOptions *options, DcDemoStats *stats,

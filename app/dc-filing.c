@@ -3,6 +3,8 @@
 #include "dc-audit.h"
 #include "dc-date.h"
 #include "dc-db-filings.h"
+#include "dc-db-report.h"
+#include "dc-normalize.h"
 #include "dc-time.h"
 
 #include <glib/gi18n-lib.h>
@@ -260,6 +262,44 @@ mark_one (DcStore *store, DcActor *manager, gint64 id, const char *note, GError 
       return FALSE;
     }
   return dc_audit_row (store, dc_actor_staff_id (manager), "filing-filed", "filings", id, error);
+}
+
+gboolean
+dc_filing_get_notification (DcStore *store, char **out, GError **error)
+{
+  return dc_db_report_notification (dc_store_db (store), out, error);
+}
+
+gboolean
+dc_filing_set_notification (DcStore *store, DcActor *manager, const char *text, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  g_autofree char *trimmed = NULL;
+
+  if (!require_manager (manager, error))
+    return FALSE;
+  if (text != NULL && !g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("The notification details are not valid text."));
+      return FALSE;
+    }
+  trimmed = is_blank (text) ? NULL : dc_normalize_trim (text);
+  if (trimmed != NULL && g_utf8_strlen (trimmed, -1) > DC_NOTIFICATION_MAX_CHARS)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("The notification details may have at most %d characters."),
+                   DC_NOTIFICATION_MAX_CHARS);
+      return FALSE;
+    }
+  if (!dc_db_begin (db, error))
+    return FALSE;
+  if (!dc_db_store_set_notification (db, trimmed, error)
+      || !dc_audit_row (store, dc_actor_staff_id (manager), "notification-set", "store", 1, error)
+      || !dc_db_commit (db, error))
+    {
+      dc_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

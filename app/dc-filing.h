@@ -76,6 +76,16 @@ gboolean     dc_filing_mark_filed (DcStore *store, DcActor *manager, gint64 id, 
 gboolean     dc_filing_mark_all_filed (DcStore *store, DcActor *manager, const char *note, guint *out_count,
                                        GError **error);
 
+/* ---- the store's own notification (届出) on file ---- */
+
+/* What the police were notified of when the store opened: the station, the date, the
+ * receipt number, as the manager writes it (at most DC_NOTIFICATION_MAX_CHARS). The
+ * inspection report prints it. *@out is NULL when none is on file. */
+#define DC_NOTIFICATION_MAX_CHARS 500
+gboolean     dc_filing_get_notification (DcStore *store, char **out, GError **error);
+/* Replace it (a manager; blank text clears it). Audited. */
+gboolean     dc_filing_set_notification (DcStore *store, DcActor *manager, const char *text, GError **error);
+
 /* ---- self-inspection of the §1.5 measures ---- */
 
 typedef enum {

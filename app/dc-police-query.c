@@ -410,12 +410,29 @@ opened_table_new (void)
   return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) opened_free);
 }
 
-/* What one payload became: its record, or why it did not open. */
+/* What one payload became: its record, or why it did not open; and how. */
 typedef struct {
   gsize             offset;   /* of its plain bytes in the batch's block */
   DcIdentityRecord *record;
   GError           *error;
+  gboolean          cached;   /* opened with its cached read key */
+  gboolean          refused;  /* it had one, which did not open it */
+  gboolean          fresh;    /* opened with X25519, no key cached: @wrapped is to be stored */
+  guint8            wrapped[DC_READ_KEY_WRAPPED_BYTES];
 } Outcome;
+
+/* A read key computed by the query, to store with its log entry. */
+typedef struct {
+  gint64 id;
+  guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES];
+} FreshKey;
+
+/* The read keys of one query: those it computed, and how the cached ones fared. */
+typedef struct {
+  GArray *fresh;     /* FreshKey */
+  guint   used;
+  guint   refused;
+} ReadKeys;
 
 /* A batch of payloads opened by several threads. The payloads are only read, and each
  * thread writes only the outcomes and block slots of the payloads it claimed, so the
@@ -474,7 +491,9 @@ batch_place (Batch *batch)
 }
 
 /* The plain bytes are only ever in the block (the record keeps a copy in secure memory or
- * a slice of the block). */
+ * a slice of the block). A cached read key saves the X25519; one that does not open the
+ * payload (altered, or moved from another record) is passed over: the payload itself is
+ * the record, and X25519 opens it as if no key had been cached. */
 static void
 open_one (Batch *batch, guint i)
 {
@@ -484,8 +503,19 @@ open_one (Batch *batch, guint i)
   guint8 *out = (guint8 *) g_bytes_get_data (batch->block, NULL) + outcome->offset;
   g_autoptr(GBytes) plain = NULL;
 
-  if (!dc_vault_open_sealed_to (batch->vault, row->payload, out, len, &outcome->error))
-    return;
+  if (row->read_key != NULL)
+    {
+      outcome->cached = dc_vault_open_sealed_cached_to (batch->vault, row->payload, row->id, row->read_key, out,
+                                                        len, NULL);
+      outcome->refused = !outcome->cached;
+    }
+  if (!outcome->cached)
+    {
+      if (!dc_vault_open_sealed_wrap_to (batch->vault, row->payload, row->id, out, len, outcome->wrapped,
+                                         &outcome->error))
+        return;
+      outcome->fresh = row->read_key == NULL;
+    }
   plain = g_bytes_new_from_bytes (batch->block, outcome->offset, len);
   outcome->record = dc_identity_record_new_from_bytes (plain, &outcome->error);
 }
@@ -544,10 +574,25 @@ opened_new (DcPoliceVerification *row, DcIdentityRecord *record)
   return opened;
 }
 
-/* Open every payload of @found (DcPoliceVerification) into @cache (id → Opened). On
- * failure, the error of the first payload in @found's order that did not open. */
+static void
+keys_note (ReadKeys *keys, const DcPoliceVerification *row, const Outcome *outcome)
+{
+  keys->used += outcome->cached;
+  keys->refused += outcome->refused;
+  if (outcome->fresh)
+    {
+      FreshKey key = { .id = row->id };
+
+      memcpy (key.wrapped, outcome->wrapped, sizeof key.wrapped);
+      g_array_append_val (keys->fresh, key);
+    }
+}
+
+/* Open every payload of @found (DcPoliceVerification) into @cache (id → Opened), noting the
+ * read keys in @keys. On failure, the error of the first payload in @found's order that did
+ * not open. */
 static gboolean
-open_all (const DcVault *vault, GArray *found, GHashTable *cache, GError **error)
+open_all (const DcVault *vault, GArray *found, GHashTable *cache, ReadKeys *keys, GError **error)
 {
   Batch batch = { .vault = vault, .found = found, .outcomes = g_new0 (Outcome, found->len) };
   gboolean ok = TRUE;
@@ -571,7 +616,10 @@ open_all (const DcVault *vault, GArray *found, GHashTable *cache, GError **error
           g_clear_error (&outcome->error);
         }
       else if (outcome->record != NULL)
-        g_hash_table_replace (cache, g_memdup2 (&row->id, sizeof row->id), opened_new (row, outcome->record));
+        {
+          keys_note (keys, row, outcome);
+          g_hash_table_replace (cache, g_memdup2 (&row->id, sizeof row->id), opened_new (row, outcome->record));
+        }
       else
         {
           g_propagate_error (error, outcome->error);
@@ -620,13 +668,13 @@ id_set_new (void)
 
 /* NAME: the coarse index gives candidates, each opened and its normalised name compared. */
 static gboolean
-customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable *cache, GArray *out,
-                   GError **error)
+customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable *cache, ReadKeys *keys,
+                   GArray *out, GError **error)
 {
   g_autoptr(GArray) candidates = dc_db_police_name_candidates (db, dc_vault_name_index (vault, name), error);
   g_autoptr(GHashTable) seen = id_set_new ();
 
-  if (candidates == NULL || !open_all (vault, candidates, cache, error))
+  if (candidates == NULL || !open_all (vault, candidates, cache, keys, error))
     return FALSE;
   for (guint i = 0; i < candidates->len; i++)
     {
@@ -646,7 +694,7 @@ customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable 
 
 static GArray *
 find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, GHashTable *cache,
-           GError **error)
+           ReadKeys *keys, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autoptr(GArray) customers = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -660,7 +708,7 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
       ok = dc_db_police_customers_by_person (db, search->index, customers, error);
       break;
     case DC_QUERY_NAME:
-      ok = customers_by_name (db, dc_actor_vault (actor), search->name, cache, customers, error);
+      ok = customers_by_name (db, dc_actor_vault (actor), search->name, cache, keys, customers, error);
       break;
     case DC_QUERY_DOCUMENT:
       ok = dc_db_police_customers_by_document (db, search->index, customers, error);
@@ -681,7 +729,7 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
  * (recorded id → id in force). */
 static gboolean
 open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
-               GError **error)
+               ReadKeys *keys, GError **error)
 {
   g_autoptr(GArray) recorded = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -704,7 +752,7 @@ open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_forc
   if (wanted->len == 0)
     return TRUE;
   found = dc_db_police_verifications (db, wanted, error);
-  return found != NULL && open_all (vault, found, cache, error);
+  return found != NULL && open_all (vault, found, cache, keys, error);
 }
 
 static void
@@ -742,15 +790,15 @@ count_distinct (GHashTable *set, gint64 id, guint *count)
 }
 
 static gboolean
-build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, DcQueryResult *result,
-              GError **error)
+build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, ReadKeys *keys,
+              DcQueryResult *result, GError **error)
 {
   g_autoptr(GHashTable) in_force = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) visits = id_set_new ();
   g_autoptr(GHashTable) verifications = id_set_new ();
   g_autoptr(GHashTable) customers = id_set_new ();
 
-  if (!open_in_force (dc_store_db (store), dc_actor_vault (actor), rows, in_force, cache, error))
+  if (!open_in_force (dc_store_db (store), dc_actor_vault (actor), rows, in_force, cache, keys, error))
     return FALSE;
   g_array_set_size (result->rows, rows->len);
   for (guint i = 0; i < rows->len; i++)
@@ -775,9 +823,27 @@ build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, D
 
 /* ---- the query log ---- */
 
+/* The read keys the query computed, stored under its log entry's audit entry: the next
+ * query that needs those records opens them without X25519. A cached key that was refused
+ * leaves an entry of its own in the chain: someone with the file changed it. */
 static gboolean
-log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, DcQueryResult *result,
-           GError **error)
+store_read_keys (DcStore *store, gint64 staff_id, const ReadKeys *keys, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+
+  for (guint i = 0; i < keys->fresh->len; i++)
+    {
+      const FreshKey *key = &g_array_index (keys->fresh, FreshKey, i);
+
+      if (!dc_db_identity_key_insert (db, key->id, key->wrapped, sizeof key->wrapped, error))
+        return FALSE;
+    }
+  return keys->refused == 0 || dc_audit_event (store, staff_id, "read-key-refused", error);
+}
+
+static gboolean
+log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, const ReadKeys *keys,
+           DcQueryResult *result, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autofree char *readable = dc_query_scope_describe (store, scope);
@@ -800,6 +866,7 @@ log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 req
     return FALSE;
   if (!dc_db_query_log_insert (db, &row, &result->query_id, error)
       || !dc_audit_row (store, row.staff_id, "query", "queries", result->query_id, error)
+      || !store_read_keys (store, row.staff_id, keys, error)
       || !dc_db_commit (db, error))
     {
       dc_db_rollback (db);
@@ -827,6 +894,8 @@ dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint
   g_autoptr(DcQueryResult) result = NULL;
   g_autoptr(GHashTable) cache = NULL;
   g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (FreshKey));
+  ReadKeys keys = { .fresh = fresh };
   Search search = { 0 };
   gboolean ok;
 
@@ -844,12 +913,15 @@ dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint
   result = dc_query_result_new ();
   ok = check_scope (store, actor, scope, &search, error);
   if (ok)
-    rows = find_rows (store, actor, scope, &search, cache, error);
+    rows = find_rows (store, actor, scope, &search, cache, &keys, error);
   search_clear (&search);
-  if (rows == NULL || !build_result (store, actor, rows, cache, result, error))
+  if (rows == NULL || !build_result (store, actor, rows, cache, &keys, result, error))
     return NULL;
+  result->read_keys_used = keys.used;
+  result->read_keys_refused = keys.refused;
+  result->read_keys_stored = keys.fresh->len;
   /* the query is on record before anyone sees a row */
-  if (!log_query (store, actor, scope, request_id, result, error))
+  if (!log_query (store, actor, scope, request_id, &keys, result, error))
     return NULL;
   return g_steal_pointer (&result);
 }

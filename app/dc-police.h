@@ -143,6 +143,10 @@ typedef struct {
   guint   verifications;   /* distinct verifications */
   guint   customers;       /* distinct customers */
   gint64  query_id;        /* its row in the query log */
+  guint   read_keys_used;     /* records opened with their cached read key (no X25519) */
+  guint   read_keys_refused;  /* cached read keys that did not open their record (altered or moved): opened
+                                 with X25519 instead, and an audit entry says so */
+  guint   read_keys_stored;   /* read keys this query computed and cached with its log entry */
 } DcQueryResult;
 
 /* An empty result whose rows array clears each row with dc_query_row_clear (for code that
@@ -180,5 +184,37 @@ typedef struct {
  * same as dc_hold_add. */
 gboolean dc_police_record_export (DcStore *store, DcActor *actor, const DcExportEntry *entry,
                                   gint64 *out_export_id, GError **error);
+
+/* ---- read keys (docs/decisions.md, "Police read keys") ---- */
+
+/* Called after each batch: @done of @total verifications that had no read key when the pass
+ * began now have one. Return FALSE to stop after that batch (what is cached stays). */
+typedef gboolean (*DcReadKeysProgress) (guint64 done, guint64 total, gpointer user_data);
+
+/* Cache the read key of every verification that has none, so that police queries open them
+ * without X25519: batches of DC_READ_KEYS_BATCH, their X25519s shared among the processors,
+ * each batch one transaction with one audit entry ("cache-read-keys"). Nothing is
+ * decrypted. Needs a manager or an auditor signed in with a passphrase (DC_ERROR_PERMISSION
+ * otherwise: a PIN unlock has no read key). A payload whose key cannot be computed (not a
+ * sealed box) → DC_ERROR_CRYPTO, the batches before it kept. @out_filled: keys written. */
+#define DC_READ_KEYS_BATCH 256
+/* One batch of the same, for an idle callback in a program that must stay responsive (the
+ * desktop app after a manager's sign-in): @out_more says whether keys are still missing. */
+gboolean dc_identity_keys_fill_step (DcStore *store, DcActor *actor, gboolean *out_more, GError **error);
+
+/* For reading one identity record (dc_read_identity): open verification @id's sealed
+ * @payload with its cached read key when there is one that opens it, else with X25519,
+ * filling @key with the key computed then. The plaintext lives in secure memory. Needs a
+ * master-key vault (DC_ERROR_PERMISSION); DC_ERROR_CRYPTO when the payload does not open. */
+typedef struct {
+  gboolean fresh;   /* computed with X25519 while none was cached: dc_identity_keys_keep stores it */
+  guint8   wrapped[DC_READ_KEY_WRAPPED_BYTES];
+} DcReadKey;
+GBytes  *dc_identity_keys_open (DcStore *store, const DcVault *vault, gint64 id, GBytes *payload, DcReadKey *key,
+                                GError **error);
+/* Store @key if it is fresh: call inside the transaction that writes the read's audit entry. */
+gboolean dc_identity_keys_keep (DcStore *store, gint64 id, const DcReadKey *key, GError **error);
+gboolean dc_identity_keys_fill (DcStore *store, DcActor *actor, DcReadKeysProgress progress, gpointer user_data,
+                                guint64 *out_filled, GError **error);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* app/dc-profile.c — the built-in prefecture rule profiles and the youth curfew arithmetic. */
 #include "dc-profile.h"
+#include "dc-error.h"
 #include "dc-store.h"
 
 #include <glib/gi18n-lib.h>
@@ -106,6 +107,79 @@ dc_profile_minutes_to_curfew (const DcProfile *profile,
   return best;
 }
 
+const char *
+dc_profile_prefecture (const DcProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  return profile->prefecture != NULL ? profile->prefecture : profile->id;
+}
+
+gboolean
+dc_profile_is_custom (const DcProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  return g_strcmp0 (profile->id, "custom") == 0;
+}
+
+char *
+dc_profile_curfew_rule (const DcProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  /* the store's own hours are not an ordinance: say whose rule it is */
+  if (dc_profile_is_custom (profile))
+    return g_strdup (_("this store's own curfew"));
+  /* Translators: %s is a prefecture ("Tokyo") */
+  return g_strdup_printf (_("%s youth ordinance"), _(profile->label));
+}
+
+/* The prefecture whose ordinance a band that is not the store's own comes from. */
+static const char *
+ordinance_label (const DcProfile *profile)
+{
+  const DcProfile *prefecture = dc_profile_lookup (dc_profile_prefecture (profile));
+
+  return prefecture != NULL ? prefecture->label : profile->label;
+}
+
+static char *
+band_text (const DcCurfewBand *band)
+{
+  return g_strdup_printf ("%02u:%02u–%02u:%02u", band->start_minute / 60, band->start_minute % 60,
+                          band->end_minute / 60, band->end_minute % 60);
+}
+
+gboolean
+dc_profile_check_curfew (const DcProfile *profile, guint age, guint minute_of_day, GError **error)
+{
+  g_return_val_if_fail (profile != NULL, FALSE);
+  g_return_val_if_fail (profile->n_bands <= DC_PROFILE_MAX_BANDS, FALSE);
+
+  for (guint i = 0; i < profile->n_bands; i++)
+    {
+      const DcCurfewBand *band = &profile->bands[i];
+      g_autofree char *hours = NULL;
+
+      if (!band_applies (band, age) || !band_contains (band, minute_of_day))
+        continue;
+      hours = band_text (band);
+      /* two sentences rather than one with the rule pasted in: each reads naturally in Japanese */
+      if (band->store_rule)
+        g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
+                     _("Customers under %u may not be let in from %s (this store's own curfew). Ask them to go "
+                       "home."),
+                     band->under_age, hours);
+      else
+        g_set_error (error, DC_ERROR, DC_ERROR_CURFEW,
+                     _("Customers under %u may not be let in from %s (%s youth ordinance). Ask them to go home."),
+                     band->under_age, hours, _(ordinance_label (profile)));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- the custom profile ---- */
 
 static const struct {
@@ -152,9 +226,11 @@ dc_profile_for_store (DcStore         *store,
 
   custom->id = "custom";
   custom->label = N_("Custom");
+  custom->prefecture = dc_profile_prefecture (prefecture);
   custom->minor_under = prefecture->minor_under;
   custom->allow_health_insurance_card = prefecture->allow_health_insurance_card;
-  custom->n_bands = DC_PROFILE_CUSTOM_BANDS;
+  G_STATIC_ASSERT (DC_PROFILE_CUSTOM_BANDS + 2 <= DC_PROFILE_MAX_BANDS);
+  g_return_val_if_fail (DC_PROFILE_CUSTOM_BANDS + prefecture->n_bands <= DC_PROFILE_MAX_BANDS, prefecture);
   for (guint i = 0; i < DC_PROFILE_CUSTOM_BANDS; i++)
     {
       DcCurfewBand *band = &custom->bands[i];
@@ -165,6 +241,12 @@ dc_profile_for_store (DcStore         *store,
       band->under_age = under <= 16 ? 16 : 18;
       band->start_minute = (guint) dc_store_get_setting (store, custom_keys[i].start);
       band->end_minute = (guint) dc_store_get_setting (store, custom_keys[i].end);
+      band->store_rule = TRUE;
     }
+  /* the ordinance still binds the store: its bands follow the store's own, so a store's
+   * hours can only add to it (an empty band, or a later start, lets nobody in it forbids) */
+  for (guint i = 0; i < prefecture->n_bands; i++)
+    custom->bands[DC_PROFILE_CUSTOM_BANDS + i] = prefecture->bands[i];
+  custom->n_bands = DC_PROFILE_CUSTOM_BANDS + prefecture->n_bands;
   return custom;
 }

@@ -3,6 +3,7 @@
 #include "dc-audit.h"
 #include "dc-date.h"
 #include "dc-db-records.h"
+#include "dc-db-terminals.h"
 #include "dc-filing.h"
 
 #include <errno.h>
@@ -810,10 +811,14 @@ dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, cons
     return FALSE;
   if (!dc_db_terminal_find (store->db, label, &existing, &found, error))
     return FALSE;
-  dc_terminal_row_clear (&existing);
   if (found)
     {
-      g_set_error (error, DC_ERROR, DC_ERROR_EXISTS, _("There is already a terminal labelled “%s”."), label);
+      if (!existing.active)
+        g_set_error (error, DC_ERROR, DC_ERROR_EXISTS,
+                     _("Terminal %s was retired and its label stays with its records. Choose another label."), label);
+      else
+        g_set_error (error, DC_ERROR, DC_ERROR_EXISTS, _("There is already a terminal labelled “%s”."), label);
+      dc_terminal_row_clear (&existing);
       return FALSE;
     }
   if (!dc_db_begin (store->db, error))
@@ -884,6 +889,11 @@ dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char
       g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no terminal “%s”."), label);
       ok = FALSE;
     }
+  if (ok && found && !row.active)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE, _("Terminal %s is retired."), label);
+      ok = FALSE;
+    }
   if (ok && out_of_order && row.open_session != 0)
     {
       g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY,
@@ -899,6 +909,131 @@ dc_store_set_terminal_out_of_order (DcStore *store, DcActor *manager, const char
   if (found)
     dc_terminal_row_clear (&row);
   return ok;
+}
+
+static const char *const terminal_kinds[] = { "booth", "open_seat", "flat", "room", NULL };
+
+const char *const *
+dc_terminal_kinds (void)
+{
+  return terminal_kinds;
+}
+
+const char *
+dc_terminal_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "booth") == 0)
+    return _("Booth");
+  if (g_strcmp0 (kind, "open_seat") == 0)
+    return _("Open seat");
+  if (g_strcmp0 (kind, "flat") == 0)
+    return _("Flat booth");
+  if (g_strcmp0 (kind, "room") == 0)
+    return _("Private room");
+  return NULL;
+}
+
+/* Terminal @label as it is now, inside the caller's transaction; a retired one is refused. */
+static gboolean
+find_live_terminal (DcStore *store, const char *label, DcTerminalRow *row, GError **error)
+{
+  gboolean found;
+
+  if (!dc_db_terminal_find (store->db, label != NULL ? label : "", row, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_NOT_FOUND, _("There is no terminal “%s”."), label);
+      return FALSE;
+    }
+  if (!row->active)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE, _("Terminal %s is retired."), label);
+      dc_terminal_row_clear (row);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One change to a terminal: its row, the audit entry, and the filing if the counts moved. */
+typedef gboolean (*TerminalEdit) (DcStore *store, DcTerminalRow *row, gconstpointer data, GError **error);
+
+static gboolean
+edit_terminal (DcStore *store, DcActor *manager, const char *label, const char *action, TerminalEdit edit,
+               gconstpointer data, GError **error)
+{
+  DcTerminalRow row = { 0 };
+  DcFacilityCount before;
+  gboolean ok;
+
+  if (!require_manager (manager, error) || !dc_db_begin (store->db, error))
+    return FALSE;
+  if (!find_live_terminal (store, label, &row, error))
+    {
+      dc_db_rollback (store->db);
+      return FALSE;
+    }
+  ok = dc_filing_count (store, &before, error) && edit (store, &row, data, error)
+       && dc_audit_row (store, manager->staff_id, action, "terminals", row.id, error)
+       && dc_filing_after_terminal_change (store, manager->staff_id, &before,
+                                           g_str_equal (action, "terminal-retire") ? "removed" : "changed", row.label,
+                                           error)
+       && dc_db_commit (store->db, error);
+  if (!ok)
+    dc_db_rollback (store->db);
+  dc_terminal_row_clear (&row);
+  return ok;
+}
+
+static gboolean
+retire (DcStore *store, DcTerminalRow *row, gconstpointer data, GError **error)
+{
+  if (row->open_session != 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY,
+                   _("Terminal %s is in use: check the customer out or move them before retiring it."), row->label);
+      return FALSE;
+    }
+  return dc_db_terminal_retire (store->db, row->id, error);
+}
+
+gboolean
+dc_store_retire_terminal (DcStore *store, DcActor *manager, const char *label, GError **error)
+{
+  return edit_terminal (store, manager, label, "terminal-retire", retire, NULL, error);
+}
+
+static gboolean
+change (DcStore *store, DcTerminalRow *row, gconstpointer data, GError **error)
+{
+  const DcTerminalChange *c = data;
+  const char *booth = c->booth != NULL ? (*c->booth != '\0' ? c->booth : NULL) : row->booth;
+  gboolean filtered = c->filtered >= 0 ? c->filtered != 0 : row->filtered;
+
+  if (row->filtered && !filtered && row->open_session != 0)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY,
+                   _("Terminal %s is in use: turn its filtering off once it is free."), row->label);
+      return FALSE;
+    }
+  return dc_db_terminal_update (store->db, row->id, booth, c->kind != NULL ? c->kind : row->kind, filtered, error);
+}
+
+gboolean
+dc_store_change_terminal (DcStore *store, DcActor *manager, const char *label, const DcTerminalChange *c,
+                          GError **error)
+{
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  if (c->booth != NULL && *c->booth != '\0' && !check_name (c->booth, 32, error))
+    return FALSE;
+  if (c->kind != NULL && dc_terminal_kind_label (c->kind) == NULL)
+    {
+      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
+                   _("“%s” is not a kind of terminal: use booth, open_seat, flat or room."), c->kind);
+      return FALSE;
+    }
+  return edit_terminal (store, manager, label, "terminal-change", change, c, error);
 }
 
 /* ---- settings ---- */

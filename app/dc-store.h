@@ -148,7 +148,33 @@ gint64    dc_store_get_setting (DcStore *store, const char *key);
 /* Set a known setting within its range, audited (DC_ERROR_INVALID otherwise). */
 gboolean  dc_store_set_setting (DcStore *store, DcActor *manager, const char *key, gint64 value, GError **error);
 
+/* ---- terminals (managers; each change audited) ----
+ * When the number of terminals or of booths (個室等: booth, flat and room kinds, an unnamed
+ * booth counting as its own) changes, the 変更届 is recorded (app/dc-filing.h). */
+
 gboolean  dc_store_add_terminal (DcStore *store, DcActor *manager, const char *label, const char *booth,
                                  gboolean filtered, gint64 *out_id, GError **error);
+/* Retire terminal @label for good: nobody is given it again, and it leaves the counter's
+ * board. Its row and sessions stay for the records, and so does its label: a new terminal
+ * needs another one, so that one label names one terminal in every answer to the police.
+ * A terminal in use cannot be retired (DC_ERROR_TERMINAL_BUSY). */
+gboolean  dc_store_retire_terminal (DcStore *store, DcActor *manager, const char *label, GError **error);
+
+/* What dc_store_change_terminal changes: NULL / -1 leave a field as it is. */
+typedef struct {
+  const char *booth;      /* "" for none */
+  const char *kind;       /* one of dc_terminal_kinds () */
+  gint        filtered;   /* 0 or 1 */
+} DcTerminalChange;
+
+/* Change a terminal's booth, kind or filtering. Filtering cannot be turned off while the
+ * terminal is in use (a minor may be on it); a retired terminal cannot be changed. */
+gboolean  dc_store_change_terminal (DcStore *store, DcActor *manager, const char *label,
+                                    const DcTerminalChange *change, GError **error);
+/* The kinds as stored ("booth", "open_seat", "flat", "room"), NULL-terminated; an open seat
+ * is not a booth. */
+const char *const *dc_terminal_kinds (void);
+/* The translated name of @kind ("Open seat"), or NULL for an unknown one. */
+const char *dc_terminal_kind_label (const char *kind);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #define KDF_ID_SIGN_SEED  2
 #define KDF_ID_INDEX      3
 #define KDF_ID_TIER       4
+#define KDF_ID_READ       5
+#define READ_KEY_DOMAIN   "daicho-read-key-v1"
 #define RECOVERY_DOMAIN   "daicho-recovery"
 #define NAME_DOMAIN       "name"
 #define STAFF_KEY_BYTES   (2 * DC_KEY_BYTES)
@@ -39,6 +41,7 @@ struct _DcVault
   guint8   sign_pk[crypto_sign_PUBLICKEYBYTES];
   guint8   sign_sk[crypto_sign_SECRETKEYBYTES];
   guint8   staff[STAFF_KEY_BYTES];  /* index key || tier key: what a PIN slot wraps */
+  guint8   read[DC_KEY_BYTES];      /* wraps cached read keys; only with the master key */
 };
 
 #define INDEX_KEY(v) ((v)->staff)
@@ -79,6 +82,7 @@ vault_derive (DcVault *vault)
                               vault->master);
   crypto_kdf_derive_from_key (TIER_KEY (vault), DC_KEY_BYTES, KDF_ID_TIER, KDF_CONTEXT,
                               vault->master);
+  crypto_kdf_derive_from_key (vault->read, DC_KEY_BYTES, KDF_ID_READ, KDF_CONTEXT, vault->master);
   vault->has_master = TRUE;
 }
 
@@ -506,6 +510,156 @@ dc_vault_open_sealed_to (const DcVault *vault, GBytes *sealed, guint8 *out, gsiz
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- Read keys: the shared key of a sealed box, kept wrapped so that it opens without X25519 ----
+ *
+ * A sealed box is epk || MAC || ciphertext, made with crypto_box_easy under the nonce
+ * BLAKE2b-24 (epk || recipient pk) and the key crypto_box_beforenm (epk, store sk): with
+ * that key, crypto_box_open_easy_afternm opens the box as crypto_box_seal_open would,
+ * minus the X25519. The key is wrapped with XChaCha20-Poly1305 under the read key, the
+ * record's id bound as associated data: a wrapped key altered, or moved to another
+ * record, does not unwrap. */
+
+G_STATIC_ASSERT (DC_READ_KEY_WRAPPED_BYTES
+                 == DC_NONCE_BYTES + crypto_box_BEFORENMBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+G_STATIC_ASSERT (crypto_box_NONCEBYTES == DC_NONCE_BYTES);
+
+static void
+read_key_ad (gint64 record_id, guint8 ad[sizeof READ_KEY_DOMAIN - 1 + 8])
+{
+  guint64 id = GUINT64_TO_LE ((guint64) record_id);
+
+  memcpy (ad, READ_KEY_DOMAIN, sizeof READ_KEY_DOMAIN - 1);
+  memcpy (ad + sizeof READ_KEY_DOMAIN - 1, &id, sizeof id);
+}
+
+static void
+sealed_nonce (const guint8 *epk, const guint8 *pk, guint8 nonce[DC_NONCE_BYTES])
+{
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, NULL, 0, DC_NONCE_BYTES);
+  crypto_generichash_update (&state, epk, crypto_box_PUBLICKEYBYTES);
+  crypto_generichash_update (&state, pk, crypto_box_PUBLICKEYBYTES);
+  crypto_generichash_final (&state, nonce, DC_NONCE_BYTES);
+}
+
+static void
+read_key_wrap (const DcVault *vault, gint64 record_id, const guint8 key[crypto_box_BEFORENMBYTES],
+               guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES])
+{
+  guint8 ad[sizeof READ_KEY_DOMAIN - 1 + 8];
+
+  read_key_ad (record_id, ad);
+  randombytes_buf (wrapped, DC_NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (wrapped + DC_NONCE_BYTES, NULL, key, crypto_box_BEFORENMBYTES,
+                                              ad, sizeof ad, NULL, wrapped, vault->read);
+}
+
+/* The shared key of @data's box; FALSE if the ephemeral key is a weak point. */
+static gboolean
+sealed_key (const DcVault *vault, const guint8 *data, guint8 key[crypto_box_BEFORENMBYTES])
+{
+  return crypto_box_beforenm (key, data, vault->box_sk) == 0;
+}
+
+static gboolean
+sealed_open_with (const DcVault *vault, const guint8 *data, gsize len, const guint8 *key, guint8 *out)
+{
+  guint8 nonce[DC_NONCE_BYTES];
+
+  sealed_nonce (data, vault->box_pk, nonce);
+  return crypto_box_open_easy_afternm (out, data + crypto_box_PUBLICKEYBYTES, len - crypto_box_PUBLICKEYBYTES,
+                                       nonce, key) == 0;
+}
+
+gboolean
+dc_vault_open_sealed_wrap_to (const DcVault *vault, GBytes *sealed, gint64 record_id, guint8 *out,
+                              gsize out_len, guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], GError **error)
+{
+  guint8 key[crypto_box_BEFORENMBYTES];
+  gsize len;
+  const guint8 *data;
+  gboolean ok;
+
+  g_return_val_if_fail (vault != NULL && sealed != NULL && out != NULL && wrapped != NULL, FALSE);
+
+  if (!need_master (vault, error))
+    return FALSE;
+  data = g_bytes_get_data (sealed, &len);
+  ok = len == out_len + crypto_box_SEALBYTES && sealed_key (vault, data, key)
+       && sealed_open_with (vault, data, len, key, out);
+  if (ok)
+    read_key_wrap (vault, record_id, key, wrapped);
+  sodium_memzero (key, sizeof key);
+  if (!ok)
+    {
+      sodium_memzero (out, out_len);
+      set_undecryptable (error);
+    }
+  return ok;
+}
+
+gboolean
+dc_vault_wrap_sealed_key (const DcVault *vault, GBytes *sealed, gint64 record_id,
+                          guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], GError **error)
+{
+  guint8 key[crypto_box_BEFORENMBYTES];
+  gsize len;
+  const guint8 *data;
+  gboolean ok;
+
+  g_return_val_if_fail (vault != NULL && sealed != NULL && wrapped != NULL, FALSE);
+
+  if (!need_master (vault, error))
+    return FALSE;
+  data = g_bytes_get_data (sealed, &len);
+  ok = len >= crypto_box_SEALBYTES && sealed_key (vault, data, key);
+  if (ok)
+    read_key_wrap (vault, record_id, key, wrapped);
+  sodium_memzero (key, sizeof key);
+  if (!ok)
+    set_undecryptable (error);
+  return ok;
+}
+
+gboolean
+dc_vault_open_sealed_cached_to (const DcVault *vault, GBytes *sealed, gint64 record_id, GBytes *wrapped,
+                                guint8 *out, gsize out_len, GError **error)
+{
+  guint8 key[crypto_box_BEFORENMBYTES];
+  guint8 ad[sizeof READ_KEY_DOMAIN - 1 + 8];
+  gsize len, wrapped_len;
+  const guint8 *data, *w;
+  gboolean ok;
+
+  g_return_val_if_fail (vault != NULL && sealed != NULL && wrapped != NULL && out != NULL, FALSE);
+
+  if (!need_master (vault, error))
+    return FALSE;
+  data = g_bytes_get_data (sealed, &len);
+  w = g_bytes_get_data (wrapped, &wrapped_len);
+  read_key_ad (record_id, ad);
+  if (wrapped_len != DC_READ_KEY_WRAPPED_BYTES
+      || crypto_aead_xchacha20poly1305_ietf_decrypt (key, NULL, NULL, w + DC_NONCE_BYTES,
+                                                     wrapped_len - DC_NONCE_BYTES, ad, sizeof ad, w,
+                                                     vault->read) != 0)
+    {
+      sodium_memzero (key, sizeof key);
+      sodium_memzero (out, out_len);
+      g_set_error_literal (error, DC_ERROR, DC_ERROR_CRYPTO,
+                           _("The cached read key of this record was altered and cannot be used."));
+      return FALSE;
+    }
+  ok = len == out_len + crypto_box_SEALBYTES && sealed_open_with (vault, data, len, key, out);
+  sodium_memzero (key, sizeof key);
+  if (!ok)
+    {
+      sodium_memzero (out, out_len);
+      set_undecryptable (error);
+    }
+  return ok;
 }
 
 GBytes *

@@ -96,6 +96,26 @@ GBytes   *dc_vault_open_sealed (const DcVault *vault, GBytes *sealed, GError **e
 gboolean  dc_vault_open_sealed_to (const DcVault *vault, GBytes *sealed, guint8 *out, gsize out_len,
                                    GError **error);
 
+/* Read keys (docs/decisions.md, "Police read keys"): the per-record shared key of a sealed
+ * payload (crypto_box_beforenm of its ephemeral public key and the store's secret key),
+ * wrapped with XChaCha20-Poly1305 under a key derived from the master key, @record_id bound
+ * as associated data; nonce || ciphertext || tag. With it a payload opens without an
+ * X25519. All three need the master key (DC_ERROR_PERMISSION otherwise: a PIN vault has no
+ * read key) and, like dc_vault_open_sealed_to, may run on several threads at once. */
+#define DC_READ_KEY_WRAPPED_BYTES (DC_NONCE_BYTES + DC_KEY_BYTES + 16)
+/* dc_vault_open_sealed_to, also giving the payload's wrapped read key. */
+gboolean  dc_vault_open_sealed_wrap_to (const DcVault *vault, GBytes *sealed, gint64 record_id, guint8 *out,
+                                        gsize out_len, guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], GError **error);
+/* Only the wrapped read key (one X25519): nothing is decrypted. DC_ERROR_CRYPTO for a payload
+ * too short to be a sealed box, or whose ephemeral key is not a valid point. */
+gboolean  dc_vault_wrap_sealed_key (const DcVault *vault, GBytes *sealed, gint64 record_id,
+                                    guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], GError **error);
+/* Open @sealed (@out_len bytes of plaintext expected) with its wrapped read key @wrapped.
+ * DC_ERROR_CRYPTO when the key does not unwrap for @record_id (altered, or moved from
+ * another record) or the payload does not open with it; @out is then wiped. */
+gboolean  dc_vault_open_sealed_cached_to (const DcVault *vault, GBytes *sealed, gint64 record_id, GBytes *wrapped,
+                                          guint8 *out, gsize out_len, GError **error);
+
 /* Counter tier: XChaCha20-Poly1305 under the tier key, random nonce prepended,
  * @ad bound as associated data. */
 GBytes   *dc_vault_tier_encrypt (const DcVault *vault, GBytes *plain, const guint8 *ad, gsize ad_len);

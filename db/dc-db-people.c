@@ -351,6 +351,9 @@ typedef struct {
 #define BLOB(c, b)     { .column = (c), .type = (b) != NULL ? 'x' : 'n', .data = (b) != NULL ? g_bytes_get_data ((b), NULL) : NULL, \
                          .len = (b) != NULL ? g_bytes_get_size (b) : 0 }
 
+
+#define MAX_COLUMNS 32
+
 /* What encode_row (db/dc-db.c) makes of the row, column by column in the table's own order,
  * each value as SQLite stores what was bound: the declared types here (INTEGER, TEXT, BLOB)
  * keep it as it was. The columns come from @columns_sql ("SELECT * FROM table WHERE 0"),
@@ -361,8 +364,13 @@ canonical_of (DcDb *db, const char *table, const char *columns_sql, const Value 
               GByteArray *out)
 {
   sqlite3_stmt *stmt = dc_db_query (db, NULL, columns_sql, "");
+  const Value *order[MAX_COLUMNS];
   GError *local = NULL;
+  gsize size;
+  guint8 *p;
   int n;
+
+  g_assert (n_values <= MAX_COLUMNS);
 
   if (stmt == NULL || dc_db_next (db, stmt, &local) || local != NULL)
     {
@@ -372,28 +380,38 @@ canonical_of (DcDb *db, const char *table, const char *columns_sql, const Value 
   n = sqlite3_column_count (stmt);
   if (n != (int) n_values)
     return FALSE;
-  g_byte_array_set_size (out, 0);
-  dc_db_put_chunk (out, "daicho-row-v1", 13);
-  dc_db_put_chunk (out, table, strlen (table));
+  /* match the columns first, then write everything in one go into a buffer sized once */
+  size = 8 + 13 + 8 + strlen (table);
   for (int c = 0; c < n; c++)
     {
       const char *name = sqlite3_column_name (stmt, c);
       const Value *v = g_str_equal (values[c].column, name) ? &values[c] : NULL;
-      guint8 tag;
 
       for (guint i = 0; i < n_values && v == NULL; i++)
         if (g_str_equal (values[i].column, name))
           v = &values[i];
       if (v == NULL)
         return FALSE;
-      tag = (guint8) v->type;
-      dc_db_put_chunk (out, name, strlen (name));
-      g_byte_array_append (out, &tag, 1);
-      if (v->type == 'i')
-        dc_db_put_u64 (out, (guint64) v->integer);
-      else if (v->type == 't' || v->type == 'x')
-        dc_db_put_chunk (out, v->data, v->len);
+      order[c] = v;
+      size += 8 + strlen (name) + 1 + (v->type == 'i' ? 8 : v->type == 'n' ? 0 : 8 + v->len);
     }
+  g_byte_array_set_size (out, size);
+  p = out->data;
+  p = dc_db_write_chunk (p, "daicho-row-v1", 13);
+  p = dc_db_write_chunk (p, table, strlen (table));
+  for (int c = 0; c < n; c++)
+    {
+      const char *name = sqlite3_column_name (stmt, c);
+      const Value *v = order[c];
+
+      p = dc_db_write_chunk (p, name, strlen (name));
+      *p++ = (guint8) v->type;
+      if (v->type == 'i')
+        p = dc_db_write_u64 (p, (guint64) v->integer);
+      else if (v->type == 't' || v->type == 'x')
+        p = dc_db_write_chunk (p, v->data, v->len);
+    }
+  g_assert (p == out->data + size);
   return TRUE;
 }
 

@@ -333,11 +333,13 @@ dc_police_verification_clear (DcPoliceVerification *row)
   g_clear_pointer (&row->verifier, g_free);
   g_clear_pointer (&row->doc_type, g_free);
   g_clear_pointer (&row->payload, g_bytes_unref);
+  g_clear_pointer (&row->read_key, g_bytes_unref);
 }
 
 #define VERIFICATION_COLUMNS \
-  "SELECT v.id, v.customer_id, v.verified_at, s.name, v.doc_type, v.payload" \
-  " FROM verifications v JOIN staff s ON s.id = v.verifier_id"
+  "SELECT v.id, v.customer_id, v.verified_at, s.name, v.doc_type, v.payload, k.wrapped" \
+  " FROM verifications v JOIN staff s ON s.id = v.verifier_id" \
+  " LEFT JOIN identity_keys k ON k.verification_id = v.id"
 
 static void
 read_verification (sqlite3_stmt *stmt, gpointer element)
@@ -350,6 +352,7 @@ read_verification (sqlite3_stmt *stmt, gpointer element)
   row->verifier = dc_db_col_text (stmt, 3);
   row->doc_type = dc_db_col_text (stmt, 4);
   row->payload = dc_db_col_bytes (stmt, 5);
+  row->read_key = dc_db_col_bytes (stmt, 6);
 }
 
 static GArray *
@@ -408,4 +411,63 @@ dc_db_police_in_force (DcDb *db, GArray *ids, GHashTable *out, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- read keys ---- */
+
+gboolean
+dc_db_identity_key_insert (DcDb *db, gint64 id, const guint8 *wrapped, gsize len, GError **error)
+{
+  return dc_db_run (db, error,
+                    "INSERT INTO identity_keys (verification_id, wrapped)"
+                    " SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM verifications WHERE id = ?1)"
+                    " ON CONFLICT DO NOTHING", "ir", id, wrapped, len);
+}
+
+GBytes *
+dc_db_identity_key_get (DcDb *db, gint64 id, GError **error)
+{
+  GError *local = NULL;
+  GBytes *wrapped = NULL;
+  sqlite3_stmt *stmt = dc_db_query (db, error, "SELECT wrapped FROM identity_keys WHERE verification_id = ?", "i", id);
+
+  if (stmt == NULL)
+    return NULL;
+  if (dc_db_next (db, stmt, &local))
+    {
+      wrapped = dc_db_col_bytes (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return wrapped;
+}
+
+static void
+read_missing (sqlite3_stmt *stmt, gpointer element)
+{
+  DcPoliceVerification *row = element;
+
+  row->id = dc_db_col_int (stmt, 0);
+  row->payload = dc_db_col_bytes (stmt, 1);
+}
+
+GArray *
+dc_db_identity_keys_missing (DcDb *db, gint64 after, guint limit, GError **error)
+{
+  return dc_db_collect (db, dc_db_query (db, error,
+                                         "SELECT v.id, v.payload FROM verifications v"
+                                         " WHERE v.id > ? AND NOT EXISTS"
+                                         "  (SELECT 1 FROM identity_keys k WHERE k.verification_id = v.id)"
+                                         " ORDER BY v.id LIMIT ?", "ii", after, (gint64) limit),
+                        verifications_new (), read_missing, error);
+}
+
+gboolean
+dc_db_identity_keys_count_missing (DcDb *db, gint64 *out, GError **error)
+{
+  gboolean found;
+
+  return dc_db_int (db, out, &found, error,
+                    "SELECT (SELECT count (*) FROM verifications) - (SELECT count (*) FROM identity_keys)", "");
 }

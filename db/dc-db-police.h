@@ -112,6 +112,7 @@ typedef struct {
   char   *verifier;     /* name */
   char   *doc_type;
   GBytes *payload;      /* sealed */
+  GBytes *read_key;     /* its wrapped read key (identity_keys); NULL if none is cached */
 } DcPoliceVerification;
 
 void     dc_police_verification_clear (DcPoliceVerification *row);
@@ -123,5 +124,19 @@ GArray  *dc_db_police_verifications (DcDb *db, GArray *ids, GError **error);
  * down the supersedes chain (itself when none). Inserts id → in-force id (gint64* keys
  * and values, g_free'd by @out) into @out. */
 gboolean dc_db_police_in_force (DcDb *db, GArray *ids, GHashTable *out, GError **error);
+
+/* ---- read keys (identity_keys) ---- */
+
+/* Store the wrapped read key of verification @id. Nothing happens when it has one already
+ * (insert-only: another program may have cached it first) or when the verification is gone
+ * (purged since it was read). */
+gboolean dc_db_identity_key_insert (DcDb *db, gint64 id, const guint8 *wrapped, gsize len, GError **error);
+/* The wrapped read key of verification @id; NULL (no error) when none is cached. */
+GBytes  *dc_db_identity_key_get (DcDb *db, gint64 id, GError **error);
+/* Up to @limit verifications with an id above @after that have no read key, by id; an array
+ * of DcPoliceVerification (only id and payload set). */
+GArray  *dc_db_identity_keys_missing (DcDb *db, gint64 after, guint limit, GError **error);
+/* How many verifications have no read key. */
+gboolean dc_db_identity_keys_count_missing (DcDb *db, gint64 *out, GError **error);
 
 G_END_DECLS

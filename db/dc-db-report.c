@@ -22,6 +22,12 @@ dc_db_report_notification (DcDb *db, char **out, GError **error)
   return dc_db_finish_lookup (db, stmt, &found, local, error);
 }
 
+gboolean
+dc_db_store_set_notification (DcDb *db, const char *text, GError **error)
+{
+  return dc_db_run (db, error, "UPDATE store SET notification = ? WHERE id = 1", "t", text);
+}
+
 /* The last interval whose start is at or before @t (the caller keeps @t inside the bounds). */
 static guint
 interval_of (const gint64 *bounds, guint n_bounds, gint64 t)

@@ -7,6 +7,8 @@ G_BEGIN_DECLS
 
 /* The store's notification details (届出事項) as stored; NULL in *@out when none were entered. */
 gboolean dc_db_report_notification (DcDb *db, char **out, GError **error);
+/* Replace the store's notification details (NULL clears them). */
+gboolean dc_db_store_set_notification (DcDb *db, const char *text, GError **error);
 
 typedef enum {
   DC_DB_REPORT_VISITS,          /* by entered_at */

@@ -187,6 +187,11 @@ dc_db_purge_delete (DcDb *db, gint64 out_counts[4], GError **error)
    * count for them: verify dates each missing card by its last event instead */
   if (!dc_db_run (db, error, "DELETE FROM cards WHERE customer_id IN (SELECT id FROM temp.dc_purge_customers)", ""))
     return FALSE;
+  /* a verification's cached read key goes with it (it references the verification); no
+   * count: it is no record, and verify does not look at it */
+  if (!dc_db_run (db, error,
+                  "DELETE FROM identity_keys WHERE verification_id IN (SELECT id FROM temp.dc_purge_verifications)", ""))
+    return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
     {
       if (!dc_db_run (db, error, sql[order[i]], ""))

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 #include <sqlite3.h>
 
 G_BEGIN_DECLS
@@ -24,7 +25,7 @@ GQuark dc_db_error_quark (void);
 typedef struct _DcDb DcDb;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DC_DB_SCHEMA_VERSION 4
+#define DC_DB_SCHEMA_VERSION 5
 
 /* Open (and, with @create, create) the database at @path: WAL, synchronous=FULL,
  * foreign_keys=ON, secure_delete=ON, a busy timeout; the file is created 0600.
@@ -80,8 +81,22 @@ gboolean dc_db_in_transaction (DcDb *db);
  * values the transaction itself wrote (the audit chain's head). */
 guint64  dc_db_write_state (DcDb *db);
 
-/* Durability for bulk generation: synchronous=OFF while TRUE. */
+/* Bulk generation (the demo, simulations), on this connection only, while TRUE:
+ * synchronous=OFF and a larger page cache; CHECK constraints not checked row by row but
+ * on every row of every table when it ends (PRAGMA quick_check: a violation fails it with
+ * DC_DB_ERROR_CONSTRAINT); audit entries written many to a statement (dc_db_audit_defer).
+ * Ending it (FALSE) makes the file durable again (synchronous=FULL, a TRUNCATE checkpoint).
+ * Outside a transaction only. */
 gboolean dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error);
+gboolean dc_db_is_bulk (DcDb *db);
+/* In bulk mode, an audit entry (the columns of dc_db_audit_insert; @row_hash NULL or 32
+ * bytes) to be written with others: before the transaction commits or a savepoint opens,
+ * before any statement naming the audit table, and every few hundred entries. A rollback
+ * drops those made at its level. FALSE only when writing failed: then the transaction must
+ * be rolled back. */
+gboolean dc_db_audit_defer (DcDb *db, gint64 seq, gint64 at, gint64 staff_id, const char *action,
+                            const char *table, gint64 subject_id, const guint8 *row_hash,
+                            const guint8 prev_hash[32], const guint8 hash[32], GError **error);
 
 /* Copy the WAL into the database (PASSIVE, or TRUNCATE to empty it). Automatic checkpoints
  * are off so that none runs inside a user action; long-running programs call this when
@@ -105,6 +120,24 @@ gboolean dc_db_foreach_canonical (DcDb *db, const char *table, DcDbRowFunc func,
  * chunk (its length as u64, then the bytes). */
 void     dc_db_put_u64 (GByteArray *out, guint64 v);
 void     dc_db_put_chunk (GByteArray *out, const void *data, gsize len);
+/* The same into a buffer the caller sized beforehand; each returns the byte after. */
+static inline guint8 *
+dc_db_write_u64 (guint8 *p, guint64 v)
+{
+  guint64 be = GUINT64_TO_BE (v);
+
+  memcpy (p, &be, 8);
+  return p + 8;
+}
+
+static inline guint8 *
+dc_db_write_chunk (guint8 *p, gconstpointer data, gsize len)
+{
+  p = dc_db_write_u64 (p, len);
+  if (len > 0)
+    memcpy (p, data, len);
+  return p + len;
+}
 
 /* Set an error from the connection's last failure, naming @sql. */
 void     dc_db_set_error (DcDb *db, int rc, const char *sql, GError **error);

@@ -298,12 +298,25 @@ static const char migration_4[] =
   "  note TEXT);\n"
   NEVER_DELETE ("self_checks") NO_UPDATE ("self_checks");
 
+/* Police read keys (docs/decisions.md): for a verification, the shared key of its sealed
+ * payload wrapped under a key only a master-key unlock derives, so that a police query opens
+ * it without an X25519. Insert-only; the purge deletes a key with its verification. Not
+ * audited row by row: a key is a cache that authenticates itself (its verification id is
+ * bound into its tag), and a missing one only makes a query slower; each batch written is
+ * one audit entry instead. */
+static const char migration_5[] =
+  "CREATE TABLE identity_keys ("
+  "  verification_id INTEGER PRIMARY KEY REFERENCES verifications (id),"
+  "  wrapped BLOB NOT NULL CHECK (length (wrapped) = 72));\n"
+  APPEND_ONLY ("identity_keys") NO_UPDATE ("identity_keys");
+
 static const char *const migrations[] = {
   NULL,          /* version 0: the empty file */
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DC_DB_SCHEMA_VERSION + 1);
@@ -327,6 +340,7 @@ static const char *const record_triggers[] = {
   "cards_no_delete", "cards_no_update", "cards_end_once",
   "filings_no_delete", "filings_no_update", "filings_file_once",
   "self_checks_no_delete", "self_checks_no_update",
+  "identity_keys_no_delete", "identity_keys_no_update",
   "purges_no_delete", "purges_no_update",
   "audit_no_delete", "audit_no_update",
   "checkpoints_no_delete", "checkpoints_no_update",

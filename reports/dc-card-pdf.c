@@ -1,47 +1,21 @@
-/* reports/dc-card-pdf.c — the member card drawn with cairo and pango, its QR code from libqrencode. */
+/* reports/dc-card-pdf.c — the member card drawn with cairo and pango, its QR code from dc-qr. */
 #include "dc-card-pdf.h"
 #include "dc-error.h"
+#include "dc-qr.h"
 
 #include <cairo-pdf.h>
-#include <math.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
-#define QR_QUIET_MODULES 4       /* the quiet zone the QR standard asks for */
 #define MARGIN           10.0    /* points, about 3.5 mm: clear of a card printer's edge */
 #define QR_SIDE          104.0   /* points, 37 mm: a module of about 1 mm for a payload of ~60 characters */
 #define FONT_FAMILY      "Noto Sans CJK JP"
 
+/* Kept for callers of the card's header: the drawing itself is dc_qr_paint's. */
 double
 dc_card_paint_qr (cairo_t *cr, const char *payload, double x, double y, double size, gboolean snap)
 {
-  QRcode *qr;
-  double module;
-  int n;
-
-  /* the whole payload in QR alphanumeric mode (base32 upper case and ':'): the smallest code */
-  qr = QRcode_encodeString (payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (qr == NULL)
-    return 0;
-  n = qr->width + 2 * QR_QUIET_MODULES;
-  module = size / n;
-  if (snap)
-    module = MAX (1.0, floor (module));
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
-  cairo_rectangle (cr, x, y, module * n, module * n);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.0, 0.0, 0.0);
-  for (int row = 0; row < qr->width; row++)
-    for (int col = 0; col < qr->width; col++)
-      if (qr->data[row * qr->width + col] & 1)
-        cairo_rectangle (cr, x + (col + QR_QUIET_MODULES) * module, y + (row + QR_QUIET_MODULES) * module, module,
-                         module);
-  cairo_fill (cr);
-  cairo_restore (cr);
-  QRcode_free (qr);
-  return module * n;
+  return dc_qr_paint (cr, payload, x, y, size, snap);
 }
 
 /* Text at (@x, @y) in at most @width points and @lines lines, ellipsized; its height. */
@@ -92,8 +66,8 @@ dc_card_draw (cairo_t *cr, const DcCardFace *face)
              text_width, 2);
   cairo_restore (cr);
 
-  dc_card_paint_qr (cr, face->payload, DC_CARD_WIDTH - MARGIN - QR_SIDE, (DC_CARD_HEIGHT - QR_SIDE) / 2, QR_SIDE,
-                    FALSE);
+  dc_qr_paint (cr, face->payload, DC_CARD_WIDTH - MARGIN - QR_SIDE, (DC_CARD_HEIGHT - QR_SIDE) / 2, QR_SIDE,
+               FALSE);
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #include "dc-checkin.h"
 #include "dc-db.h"
 #include "dc-card-pdf.h"
+#include "dc-counter.h"
 #include "dc-member.h"
 #include "dc-retention.h"
 #include "dc-store.h"
@@ -400,6 +401,205 @@ test_checkin_card (gconstpointer data)
   dc_test_assert_intact (store);
 }
 
+
+/* ---- a minor, judged at the scan from the counter tier ---- */
+
+/* A customer born on @dob, verified and checked out again (on a filtered terminal): their member number. */
+static char *
+new_member_born (DcStore *store, DcActor *counter, const char *name, int y, int m, int d)
+{
+  g_autoptr(GError) error = NULL;
+  DcCheckinRequest req = { .terminal = "PC-01", .internet = TRUE };
+  DcCheckinResult res = { 0 };
+  char *member;
+
+  dc_test_identity_fill (&req.identity, DOC_EXPIRY_YEAR);
+  req.identity.name = (char *) name;
+  g_date_set_dmy (&req.identity.dob, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  g_assert_true (dc_checkin (store, counter, &req, &res, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_checkout (store, counter, "PC-01", 0, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  member = g_steal_pointer (&res.member_number);
+  dc_checkin_result_clear (&res);
+  return member;
+}
+
+typedef struct {
+  int      at[5];        /* Tokyo y, m, d, h, min */
+  gboolean minor;
+  guint    age;
+  gint     minutes;      /* to the curfew; -1 none */
+  guint    curfew_at;    /* minute of day, when minutes >= 0 */
+  gboolean refused;      /* DC_ERROR_CURFEW */
+} TodayCase;
+
+/* @member judged at each case's time by @counter's PIN vault, which can open no identity. */
+static void
+check_today (DcStore *store, DcActor *counter, gint64 *now, const char *member, const char *rule,
+             const TodayCase *cases, gsize n)
+{
+  g_assert_false (dc_actor_can_read_identity (counter));
+  for (gsize i = 0; i < n; i++)
+    {
+      const TodayCase *c = &cases[i];
+      g_autoptr(GError) error = NULL;
+      DcMemberToday today;
+      gboolean ok;
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      *now = dc_test_tokyo (c->at[0], c->at[1], c->at[2], c->at[3], c->at[4]);
+      ok = dc_counter_member_today (store, dc_actor_vault (counter), member, &today, &error);
+      g_assert_cmpint (today.minor, ==, c->minor);
+      g_assert_cmpuint (today.age, ==, c->age);
+      g_assert_cmpint (today.minutes_to_curfew, ==, c->minutes);
+      if (c->minutes > 0)
+        g_assert_cmpuint (today.curfew_minute, ==, c->curfew_at);
+      if (!c->refused)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
+      dc_test_assert_human ("curfew", error->message);
+      dc_test_assert_has (error->message, rule);
+      g_assert_null (strstr (error->message, "Custom youth"));
+    }
+}
+
+static void
+test_minor_today (gconstpointer data)
+{
+  const Fixtures *fx = data;
+  gint64 now;
+  g_autoptr(DcStore) store = fresh_store (fx->home, &now);
+  DcActor *counter = fx->home->base.counter;
+  /* turns 18 on 2026-11-21 */
+  g_autofree char *member = new_member_born (store, counter, "未成年 一郎", 2008, 11, 21);
+  g_autofree char *adult = new_member_born (store, counter, "成年 一郎", 1990, 4, 1);
+  g_autoptr(GError) error = NULL;
+  DcMemberToday today;
+  /* the process runs in New York: the store's midnight in Tokyo is what counts */
+  static const TodayCase cases[] = {
+    { { 2026, 11, 20, 14, 0 }, TRUE, 17, 540, 23 * 60, FALSE },
+    { { 2026, 11, 20, 22, 59 }, TRUE, 17, 1, 23 * 60, FALSE },
+    { { 2026, 11, 20, 23, 0 }, TRUE, 17, 0, 23 * 60, TRUE },
+    { { 2026, 11, 20, 23, 59 }, TRUE, 17, 0, 23 * 60, TRUE },
+    { { 2026, 11, 21, 0, 0 }, FALSE, 18, -1, 0, FALSE },       /* the birthday: not flagged, let in */
+    { { 2026, 11, 21, 2, 0 }, FALSE, 18, -1, 0, FALSE },
+  };
+
+  check_today (store, counter, &now, member, "Tokyo youth ordinance", cases, G_N_ELEMENTS (cases));
+  g_assert_true (dc_counter_member_today (store, dc_actor_vault (counter), member, &today, &error));
+  g_assert_cmpint (g_date_get_year (&today.adult_on), ==, 2026);
+  g_assert_cmpint (g_date_get_month (&today.adult_on), ==, 11);
+  g_assert_cmpint (g_date_get_day (&today.adult_on), ==, 21);
+
+  /* an adult at 23:30 is let in */
+  now = dc_test_tokyo (2026, 11, 20, 23, 30);
+  g_assert_true (dc_counter_member_today (store, dc_actor_vault (counter), adult, &today, &error));
+  g_assert_no_error (error);
+  g_assert_false (today.minor);
+
+  /* the scan says what the check-in would say */
+  {
+    g_autofree char *payload = current_payload (store, counter, member);
+    g_autoptr(GError) refusal = NULL;
+    DcCheckinResult res = { 0 };
+
+    now = dc_test_tokyo (2026, 11, 20, 23, 30);
+    g_assert_false (dc_counter_member_today (store, dc_actor_vault (counter), member, &today, &error));
+    g_assert_false (dc_checkin_card (store, counter, payload, "PC-02", &res, &refusal));
+    g_assert_error (refusal, DC_ERROR, DC_ERROR_CURFEW);
+    g_assert_cmpstr (refusal->message, ==, error->message);
+    g_clear_error (&error);
+  }
+
+  /* no such member; not a member number */
+  {
+    g_autofree char *nobody = dc_member_number_for_id (9999);
+
+    g_assert_false (dc_counter_member_today (store, dc_actor_vault (counter), nobody, &today, &error));
+    g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
+  }
+  g_clear_error (&error);
+  g_assert_false (dc_counter_member_today (store, dc_actor_vault (counter), "12345", &today, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+}
+
+/* Osaka: under 16 from 19:00, 16 and 17 from 22:00 — the tier's sixteenth birthday decides. */
+static void
+test_minor_today_osaka (gconstpointer data)
+{
+  const Fixtures *fx = data;
+  gint64 now;
+  g_autoptr(DcStore) store = fresh_store (fx->osaka, &now);
+  DcActor *counter = fx->osaka->base.counter;
+  /* turns 16 on 2026-11-21 */
+  g_autofree char *member = new_member_born (store, counter, "未成年 二郎", 2010, 11, 21);
+  static const TodayCase cases[] = {
+    { { 2026, 11, 20, 18, 0 }, TRUE, 15, 60, 19 * 60, FALSE },
+    { { 2026, 11, 20, 19, 0 }, TRUE, 15, 0, 19 * 60, TRUE },
+    { { 2026, 11, 21, 18, 0 }, TRUE, 17, 240, 22 * 60, FALSE },   /* sixteen today: the later band */
+    { { 2026, 11, 21, 19, 30 }, TRUE, 17, 150, 22 * 60, FALSE },
+    { { 2026, 11, 21, 4, 59 }, TRUE, 17, 0, 22 * 60, TRUE },      /* still the night before's band */
+  };
+
+  check_today (store, counter, &now, member, "Osaka youth ordinance", cases, G_N_ELEMENTS (cases));
+}
+
+/* The store's own curfew: named as such, never as an ordinance or "Custom"; and the cards
+ * stay the prefecture's, so changing the hours does not void every card. */
+static void
+test_minor_today_custom (gconstpointer data)
+{
+  const Fixtures *fx = data;
+  gint64 now, osaka_now;
+  g_autoptr(DcStore) store = fresh_store (fx->home, &now);
+  g_autoptr(DcStore) osaka = fresh_store (fx->osaka, &osaka_now);
+  DcActor *counter = fx->home->base.counter;
+  DcActor *manager = fx->home->base.manager;
+  g_autofree char *member = new_member_born (store, counter, "未成年 三郎", 2009, 6, 1);
+  g_autofree char *payload = current_payload (store, counter, member);
+  g_autofree char *osaka_member = new_member_born (osaka, fx->osaka->base.counter, "山田 太郎", 1990, 4, 1);
+  g_autofree char *osaka_payload = current_payload (osaka, fx->osaka->base.counter, osaka_member);
+  g_autofree char *again = NULL;
+  g_autoptr(GError) error = NULL;
+  static const TodayCase cases[] = {
+    { { 2026, 11, 20, 20, 0 }, TRUE, 17, 60, 21 * 60, FALSE },
+    { { 2026, 11, 20, 21, 30 }, TRUE, 17, 0, 21 * 60, TRUE },
+  };
+
+  g_assert_true (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_PROFILE, DC_CURFEW_PROFILE_CUSTOM, &error));
+  g_assert_true (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_START, 21 * 60, &error));
+  g_assert_true (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_END, 5 * 60, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dc_store_profile (store)->id, ==, "custom");
+  g_assert_cmpstr (dc_profile_prefecture (dc_store_profile (store)), ==, "tokyo");
+
+  check_today (store, counter, &now, member, "this store's own curfew", cases, G_N_ELEMENTS (cases));
+  {
+    g_autoptr(GError) refusal = NULL;
+
+    g_assert_false (dc_profile_check_curfew (dc_store_profile (store), 17, 21 * 60 + 30, &refusal));
+    g_assert_null (strstr (refusal->message, "ordinance"));
+  }
+
+  /* the card issued before the change still works, and a new one reads the same prefecture */
+  g_assert_cmpint (dc_card_check (store, dc_actor_vault (counter), payload, NULL, &error), ==, DC_CARD_VALID);
+  g_assert_no_error (error);
+  again = dc_card_payload (store, dc_actor_vault (counter), member, 1);
+  g_assert_cmpstr (again, ==, payload);
+  g_assert_true (g_str_has_prefix (payload, "DC1:TOKYO:"));
+  /* a card from Osaka is refused naming Tokyo, the prefecture, not the custom hours */
+  g_assert_cmpint (dc_card_check (store, dc_actor_vault (counter), osaka_payload, NULL, &error), ==,
+                   DC_CARD_OTHER_PREFECTURE);
+  dc_test_assert_has (error->message, "outside Tokyo");
+  g_assert_null (strstr (error->message, "outside Custom"));
+}
+
 /* ---- the printed card ---- */
 
 static char *
@@ -697,6 +897,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/card/life/reissue-lost-revoke", &fx, test_life);
   g_test_add_data_func ("/card/life/old-customer", &fx, test_card_for_old_customer);
   g_test_add_data_func ("/card/checkin", &fx, test_checkin_card);
+  g_test_add_data_func ("/card/minor/tokyo-turns-18", &fx, test_minor_today);
+  g_test_add_data_func ("/card/minor/osaka-bands", &fx, test_minor_today_osaka);
+  g_test_add_data_func ("/card/minor/custom-curfew", &fx, test_minor_today_custom);
   g_test_add_data_func ("/card/pdf/zbarimg", &fx, test_pdf);
   g_test_add_data_func ("/card/cli", &fx, test_cli);
   g_test_add_data_func ("/card/purge", &fx, test_purge);

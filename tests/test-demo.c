@@ -669,6 +669,223 @@ test_batch_refusals (void)
   dc_test_assert_intact (store);
 }
 
+/* ---- bulk mode: what makes the fill fast changes nothing in what it writes ---- */
+
+/* The schema as the migrations make it: every table, index and trigger with its SQL. */
+static char *
+schema_of (sqlite3 *db)
+{
+  return dc_test_sql_text (db, "SELECT group_concat (type || ' ' || name || ' ' || tbl_name || ' ' || coalesce (sql, ''),"
+                               " char (10)) FROM (SELECT * FROM sqlite_schema ORDER BY type, name)");
+}
+
+/* A demo store made the fast way: `daicho-ctl verify` accepts it, it has every index and
+ * trigger of a freshly migrated database (none left out or renamed for the load), its file
+ * is intact, and the connection is back to the counter's settings. */
+static void
+test_fast_store_complete (void)
+{
+  const char *ctl = g_getenv ("DAICHO_CTL");
+  g_autofree char *dir = g_build_filename (fx.dir, "fast", NULL);
+  g_autofree char *fresh_path = g_build_filename (fx.dir, "fresh.db", NULL);
+  g_autofree char *fresh_schema = NULL, *demo_schema = NULL, *out = NULL;
+  DcDemoOptions options = { .days = 2, .visits_per_day = 80, .seed = SEED };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcDb) fresh = NULL;
+  sqlite3 *handle;
+
+  if (ctl == NULL)
+    {
+      g_test_fail_printf ("DAICHO_CTL is not set: run the tests through meson");
+      return;
+    }
+  store = dc_demo_create (dir, &options, NULL, &error);
+  g_assert_no_error (error);
+  handle = dc_db_handle (dc_store_db (store));
+  g_assert_false (dc_db_is_bulk (dc_store_db (store)));
+  g_assert_cmpint (dc_test_sql_int (handle, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (handle, "PRAGMA ignore_check_constraints"), ==, 0);
+  g_assert_cmpint (dc_test_sql_int (handle, "SELECT count(*) FROM visits"), >, 100);
+  dc_test_assert_intact (store);
+
+  fresh = dc_db_open (fresh_path, TRUE, &error);
+  g_assert_no_error (error);
+  fresh_schema = schema_of (dc_db_handle (fresh));
+  demo_schema = schema_of (handle);
+  g_assert_cmpstr (demo_schema, ==, fresh_schema);
+  g_assert_nonnull (strstr (demo_schema, "index audit_subject audit"));
+  g_clear_pointer (&store, dc_store_free);
+
+  {
+    const char *args[] = { "verify", "--store", dir, NULL };
+
+    out = dc_test_ctl_ok (ctl, args, NULL, NULL, NULL, NULL);
+  }
+  {
+    sqlite3 *view = NULL;
+    g_autofree char *path = g_build_filename (dir, DC_STORE_DB_NAME, NULL);
+    g_autofree char *check = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &view, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    check = dc_test_sql_text (view, "PRAGMA integrity_check");
+    g_assert_cmpstr (check, ==, "ok");
+    sqlite3_close (view);
+  }
+}
+
+/* Bulk mode leaves CHECK constraints to its end, where a violation still fails it. */
+static void
+test_bulk_checks_at_end (void)
+{
+  g_autofree char *bad_path = g_build_filename (fx.dir, "bulk-bad.db", NULL);
+  g_autofree char *good_path = g_build_filename (fx.dir, "bulk-good.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcDb) bad = dc_db_open (bad_path, TRUE, &error);
+  g_autoptr(DcDb) good = dc_db_open (good_path, TRUE, &error);
+
+  g_assert_no_error (error);
+  /* outside bulk mode the row is refused at once */
+  g_assert_true (dc_db_begin (bad, &error));
+  g_assert_false (dc_db_run (bad, &error, "INSERT INTO terminals (label, kind, created_at) VALUES ('PC-01', 'spaceship', 1)",
+                             ""));
+  g_assert_error (error, DC_DB_ERROR, DC_DB_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  dc_db_rollback (bad);
+
+  g_assert_true (dc_db_set_bulk (bad, TRUE, &error));
+  g_assert_true (dc_db_begin (bad, &error));
+  g_assert_true (dc_db_run (bad, &error, "INSERT INTO terminals (label, kind, created_at) VALUES ('PC-01', 'spaceship', 1)",
+                            ""));
+  g_assert_true (dc_db_commit (bad, &error));
+  g_assert_no_error (error);
+  g_assert_false (dc_db_set_bulk (bad, FALSE, &error));
+  g_assert_error (error, DC_DB_ERROR, DC_DB_ERROR_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "terminals"));
+  g_clear_error (&error);
+  /* and the connection is back to normal all the same */
+  g_assert_false (dc_db_is_bulk (bad));
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (bad), "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (bad), "PRAGMA ignore_check_constraints"), ==, 0);
+
+  g_assert_true (dc_db_set_bulk (good, TRUE, &error));
+  g_assert_true (dc_db_begin (good, &error));
+  g_assert_true (dc_db_run (good, &error, "INSERT INTO terminals (label, kind, created_at) VALUES ('PC-01', 'booth', 1)", ""));
+  g_assert_true (dc_db_commit (good, &error));
+  g_assert_true (dc_db_set_bulk (good, FALSE, &error));
+  g_assert_no_error (error);
+}
+
+static void
+hash_of (guint8 out[32], guint seed)
+{
+  for (guint i = 0; i < 32; i++)
+    out[i] = (guint8) (seed * 31 + i);
+}
+
+/* The columns of every audit row, as text. */
+static char *
+audit_rows (DcDb *db)
+{
+  return dc_test_sql_text (dc_db_handle (db),
+                           "SELECT group_concat (id || '|' || at || '|' || quote (staff_id) || '|' || action || '|'"
+                           " || quote (subject_table) || '|' || quote (subject_id) || '|' || quote (row_hash) || '|'"
+                           " || quote (prev_hash) || '|' || quote (hash), char (10)) FROM (SELECT * FROM audit ORDER BY id)");
+}
+
+/* Entries made in bulk mode wait, are written before anything reads the chain, go with a
+ * rollback of their own level only, and end up as the very rows written one at a time. */
+static void
+test_bulk_audit_deferred (void)
+{
+  g_autofree char *bulk_path = g_build_filename (fx.dir, "audit-bulk.db", NULL);
+  g_autofree char *plain_path = g_build_filename (fx.dir, "audit-plain.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcDb) bulk = dc_db_open (bulk_path, TRUE, &error);
+  g_autoptr(DcDb) plain = dc_db_open (plain_path, TRUE, &error);
+  g_autofree char *bulk_rows = NULL, *plain_rows = NULL;
+  gint64 count = 0, head = 0;
+  guint8 head_hash[32], want[32];
+  gboolean found;
+  guint seq = 0, kept = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (dc_db_set_bulk (bulk, TRUE, &error));
+  g_assert_true (dc_db_begin (bulk, &error));
+  g_assert_true (dc_db_begin (plain, &error));
+  /* more than one statement's worth, and not a power of two: every size is used */
+  for (guint i = 0; i < 700; i++)
+    {
+      guint8 row[32], prev[32], hash[32];
+      gboolean with_row = i % 3 != 0;
+      const char *table = i % 5 == 0 ? NULL : i % 2 ? "visits" : "terminal_sessions";
+      g_autoptr(GBytes) row_bytes = NULL;
+      g_autoptr(GBytes) prev_bytes = NULL;
+      g_autoptr(GBytes) hash_bytes = NULL;
+      DcAuditRow plain_row = { 0 };
+
+      seq++;
+      hash_of (row, seq);
+      hash_of (prev, seq + 1000);
+      hash_of (hash, seq + 2000);
+      g_assert_true (dc_db_audit_defer (bulk, seq, 1000 + seq, i % 4, i % 7 ? "checkin" : "checkout", table,
+                                        table != NULL ? seq : 0, with_row ? row : NULL, prev, hash, &error));
+      g_assert_no_error (error);
+      row_bytes = with_row ? g_bytes_new (row, 32) : NULL;
+      prev_bytes = g_bytes_new (prev, 32);
+      hash_bytes = g_bytes_new (hash, 32);
+      plain_row = (DcAuditRow) { .seq = seq, .at = 1000 + seq, .staff_id = i % 4, .action = i % 7 ? "checkin" : "checkout",
+                                 .subject_table = (char *) table, .subject_id = table != NULL ? seq : 0,
+                                 .row_hash = row_bytes, .prev_hash = prev_bytes, .hash = hash_bytes };
+      g_assert_true (dc_db_audit_insert (plain, &plain_row, &error));
+      g_assert_no_error (error);
+      if (i == 10)
+        {
+          /* a statement naming the audit table sees every entry made so far */
+          g_assert_true (dc_db_int (bulk, &count, &found, &error, "SELECT count(*) FROM audit", ""));
+          g_assert_cmpint (count, ==, 11);
+          g_assert_true (dc_db_audit_head (bulk, &head, head_hash, &found, &error));
+          g_assert_cmpint (head, ==, 11);
+          hash_of (want, 11 + 2000);
+          g_assert_cmpmem (head_hash, 32, want, 32);
+        }
+    }
+  kept = seq;
+
+  /* a savepoint rolled back drops its own entries, not those before it */
+  g_assert_true (dc_db_begin (bulk, &error));
+  for (guint i = 0; i < 3; i++)
+    {
+      guint8 h[32];
+
+      hash_of (h, 9999 + i);
+      g_assert_true (dc_db_audit_defer (bulk, kept + 1 + i, 1, 0, "checkin", "visits", 1, h, h, h, &error));
+    }
+  dc_db_rollback (bulk);
+  g_assert_true (dc_db_commit (bulk, &error));
+  g_assert_true (dc_db_commit (plain, &error));
+  g_assert_no_error (error);
+
+  bulk_rows = audit_rows (bulk);
+  plain_rows = audit_rows (plain);
+  g_assert_cmpstr (bulk_rows, ==, plain_rows);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (bulk), "SELECT max (id) FROM audit"), ==, kept);
+
+  /* a transaction rolled back leaves nothing behind */
+  g_assert_true (dc_db_begin (bulk, &error));
+  for (guint i = 0; i < 300; i++)
+    {
+      guint8 h[32];
+
+      hash_of (h, i);
+      g_assert_true (dc_db_audit_defer (bulk, kept + 1 + i, 1, 0, "checkin", NULL, 0, NULL, h, h, &error));
+    }
+  dc_db_rollback (bulk);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (bulk), "SELECT count(*) FROM audit"), ==, kept);
+  g_assert_true (dc_db_set_bulk (bulk, FALSE, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -701,6 +918,9 @@ main (int argc, char **argv)
   g_test_add_func ("/demo/canonical/correction-and-newer-schema", test_canonical_newer_schema);
   g_test_add_func ("/demo/checkin/two-steps", test_two_steps);
   g_test_add_func ("/demo/checkin/batch-refusals", test_batch_refusals);
+  g_test_add_func ("/demo/bulk/store-verified-with-every-index", test_fast_store_complete);
+  g_test_add_func ("/demo/bulk/checks-at-end", test_bulk_checks_at_end);
+  g_test_add_func ("/demo/bulk/audit-deferred", test_bulk_audit_deferred);
   status = g_test_run ();
 
   g_clear_pointer (&fx.store, dc_store_free);

@@ -1,4 +1,6 @@
 /* tests/test-filing.c — filings (変更届): due dates, the hooks at set-up and on terminals, marking filed; self-inspections; the reminder; the summary PDF; daicho-ctl filing and selfcheck. */
+#include "dc-checkin.h"
+#include "dc-counter.h"
 #include "dc-filing-report.h"
 #include "dc-filing.h"
 #include "dc-inspection.h"
@@ -239,6 +241,259 @@ test_terminals (gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (pending_count (store), ==, 5);
   dc_test_assert_intact (store);
+}
+
+
+/* ---- retiring and changing terminals ---- */
+
+static gint64
+audit_count (DcStore *store, const char *action)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE action = '%s'", action);
+
+  return dc_test_sql_int (dc_db_handle (dc_store_db (store)), sql);
+}
+
+static void
+change_terminal (DcStore *store, DcActor *actor, const char *label, const char *booth, const char *kind,
+                 gint filtered, GError **error)
+{
+  DcTerminalChange change = { .booth = booth, .kind = kind, .filtered = filtered };
+
+  dc_store_change_terminal (store, actor, label, &change, error);
+}
+
+static void
+checkin_on (DcStore *store, DcActor *counter, const char *terminal, GError **error)
+{
+  DcCheckinRequest req = { .terminal = terminal, .internet = TRUE };
+  DcCheckinResult res = { 0 };
+
+  dc_test_identity_fill (&req.identity, 2035);
+  dc_checkin (store, counter, &req, &res, error);
+  dc_checkin_result_clear (&res);
+}
+
+/* Each step changes one terminal, and a filing follows exactly when a count moved. */
+static void
+test_retire_and_change (gconstpointer data)
+{
+  World *w = (World *) data;
+  g_autoptr(DcStore) store = fresh_store (w);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcBoard) board = NULL;
+  DcActor *manager = w->base.manager;
+  struct {
+    const char  *label;
+    gboolean     retire;
+    const char  *booth, *kind;
+    gint         filtered;
+    gboolean     filing;
+    DcFilingKind kind_filed;
+    gint64       t0, t1, b0, b1;
+  } steps[] = {
+    /* PC-01 A, PC-02 A, PC-03 B */
+    { "PC-03", FALSE, NULL, NULL, 0, FALSE },                              /* filtering: no filing */
+    { "PC-03", FALSE, NULL, NULL, 1, FALSE },
+    { "PC-02", FALSE, "B", NULL, -1, FALSE },                              /* still two booths */
+    { "PC-02", FALSE, "C", NULL, -1, TRUE, DC_FILING_BOOTHS, 3, 3, 2, 3 },
+    { "PC-03", FALSE, NULL, "open_seat", -1, TRUE, DC_FILING_BOOTHS, 3, 3, 3, 2 },   /* an open seat is no booth */
+    { "PC-03", FALSE, NULL, "booth", -1, TRUE, DC_FILING_BOOTHS, 3, 3, 2, 3 },
+    { "PC-03", FALSE, "", NULL, -1, FALSE },                               /* unnamed: a booth of its own */
+    { "PC-01", TRUE, NULL, NULL, -1, TRUE, DC_FILING_BOOTHS, 3, 2, 3, 2 },
+    { "PC-02", TRUE, NULL, NULL, -1, TRUE, DC_FILING_BOOTHS, 2, 1, 2, 1 },
+  };
+  gint64 sessions;
+
+  add_terminal (store, manager, "PC-01", "A");
+  add_terminal (store, manager, "PC-02", "A");
+  add_terminal (store, manager, "PC-03", "B");
+  /* a visit on PC-02 first: its history must outlive the terminal */
+  checkin_on (store, w->base.counter, "PC-02", &error);
+  g_assert_no_error (error);
+
+  /* refused while in use: retiring, and turning filtering off (a minor may be on it) */
+  g_assert_false (dc_store_retire_terminal (store, manager, "PC-02", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY);
+  dc_test_assert_human ("busy", error->message);
+  g_clear_error (&error);
+  change_terminal (store, manager, "PC-02", NULL, NULL, 0, &error);
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_BUSY);
+  g_clear_error (&error);
+  g_assert_true (dc_checkout (store, w->base.counter, "PC-02", 0, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  sessions = dc_test_sql_int (dc_db_handle (dc_store_db (store)),
+                              "SELECT count (*) FROM terminal_sessions s JOIN terminals t ON t.id = s.terminal_id"
+                              " WHERE t.label = 'PC-02'");
+  g_assert_cmpint (sessions, ==, 1);
+
+  /* only managers; only known kinds and terminals */
+  g_assert_false (dc_store_retire_terminal (store, w->base.counter, "PC-01", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+  g_clear_error (&error);
+  change_terminal (store, manager, "PC-01", NULL, "sofa", -1, &error);
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (dc_store_retire_terminal (store, manager, "PC-99", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (pending_count (store), ==, 4);   /* adoption and three additions */
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(GArray) filings = NULL;
+      const char *action = steps[i].retire ? "terminal-retire" : "terminal-change";
+      guint before = pending_count (store);
+      gint64 audited = audit_count (store, action);
+
+      g_test_message ("step %u: %s", i, steps[i].label);
+      w->now += G_TIME_SPAN_HOUR;
+      if (steps[i].retire)
+        dc_store_retire_terminal (store, manager, steps[i].label, &error);
+      else
+        change_terminal (store, manager, steps[i].label, steps[i].booth, steps[i].kind, steps[i].filtered, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (audit_count (store, action), ==, audited + 1);
+      filings = list (store, TRUE);
+      g_assert_cmpuint (filings->len, ==, before + (steps[i].filing ? 1 : 0));
+      if (!steps[i].filing)
+        continue;
+      {
+        const DcFiling *f = newest (filings);
+
+        g_assert_cmpint (f->kind, ==, steps[i].kind_filed);
+        g_assert_cmpint (f->terminals_before, ==, steps[i].t0);
+        g_assert_cmpint (f->terminals_after, ==, steps[i].t1);
+        g_assert_cmpint (f->booths_before, ==, steps[i].b0);
+        g_assert_cmpint (f->booths_after, ==, steps[i].b1);
+        g_assert_cmpstr (f->change, ==, steps[i].retire ? "removed" : "changed");
+        g_assert_cmpstr (f->label, ==, steps[i].label);
+        g_assert_cmpint (f->at, ==, w->now);
+      }
+    }
+  {
+    g_autoptr(GArray) filings = list (store, TRUE);
+
+    g_assert_cmpstr (newest (filings)->what, ==, "Terminal PC-02 removed: terminals 2 → 1, booths 2 → 1.");
+  }
+
+  /* a retired terminal: nobody is given it, it cannot be changed, its label is not reused */
+  checkin_on (store, w->base.counter, "PC-02", &error);
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_false (dc_store_retire_terminal (store, manager, "PC-02", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE);
+  g_clear_error (&error);
+  change_terminal (store, manager, "PC-02", NULL, NULL, 1, &error);
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_false (dc_store_set_terminal_out_of_order (store, manager, "PC-02", FALSE, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_TERMINAL_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_false (dc_store_add_terminal (store, manager, "PC-02", "A", TRUE, NULL, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_EXISTS);
+  dc_test_assert_has (error->message, "retired");
+  g_clear_error (&error);
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (dc_store_db (store)),
+                                    "SELECT count (*) FROM terminal_sessions s JOIN terminals t ON t.id = s.terminal_id"
+                                    " WHERE t.label = 'PC-02'"), ==, sessions);
+
+  /* the board keeps them for the records, marked, and never suggests them */
+  board = dc_board_read (store, dc_actor_vault (w->base.counter), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (board->terminals->len, ==, 3);
+  for (guint i = 0; i < board->terminals->len; i++)
+    {
+      const DcBoardTerminal *t = &g_array_index (board->terminals, DcBoardTerminal, i);
+
+      g_assert_cmpint (t->retired, ==, g_str_equal (t->label, "PC-01") || g_str_equal (t->label, "PC-02"));
+      if (t->retired)
+        g_assert_cmpint (t->state, ==, DC_TERMINAL_OUT_OF_ORDER);
+    }
+  g_assert_cmpuint (board->free_terminals, ==, 1);
+  g_assert_cmpstr (dc_board_suggest (board, FALSE)->label, ==, "PC-03");
+  dc_test_assert_intact (store);
+}
+
+/* daicho-ctl terminal add, set, retire and list, and the filings they leave. */
+static void
+test_cli_terminals (gconstpointer data)
+{
+  World *w = (World *) data;
+  const char *ctl = g_getenv ("DAICHO_CTL");
+  g_autofree char *dir = NULL;
+  DcTestRun run = { 0 };
+  char *out;
+
+  if (ctl == NULL)
+    {
+      g_test_fail_printf ("DAICHO_CTL is not set: run the tests through meson");
+      return;
+    }
+  world_ensure (w);
+  dir = dc_test_template_copy (&w->base);
+#define MANAGER_ARGS "--store", dir, "--staff", "Hana", "--passphrase-fd", "3"
+  {
+    const char *a[] = { "terminal", "add", MANAGER_ARGS, "--label", "PC-01", "--booth", "A", NULL };
+    const char *b[] = { "terminal", "add", MANAGER_ARGS, "--label", "PC-02", "--booth", "B", NULL };
+
+    g_free (dc_test_ctl_ok (ctl, a, NULL, PASSPHRASE, NULL, NULL));
+    g_free (dc_test_ctl_ok (ctl, b, NULL, PASSPHRASE, NULL, NULL));
+  }
+  {
+    const char *no_change[] = { "terminal", "set", MANAGER_ARGS, "--label", "PC-01", NULL };
+    const char *bad_yes[] = { "terminal", "set", MANAGER_ARGS, "--label", "PC-01", "--filtered", "maybe", NULL };
+    const char *bad_kind[] = { "terminal", "set", MANAGER_ARGS, "--label", "PC-01", "--kind", "sofa", NULL };
+    const char *no_label[] = { "terminal", "retire", MANAGER_ARGS, NULL };
+
+    dc_test_ctl (ctl, no_change, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    dc_test_run_clear (&run);
+    dc_test_ctl (ctl, bad_yes, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    dc_test_assert_has (run.err, "yes or no");
+    dc_test_run_clear (&run);
+    dc_test_ctl (ctl, bad_kind, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 1);
+    dc_test_assert_has (run.err, "open_seat");
+    dc_test_run_clear (&run);
+    dc_test_ctl (ctl, no_label, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    dc_test_run_clear (&run);
+  }
+  {
+    const char *filtered[] = { "terminal", "set", MANAGER_ARGS, "--label", "PC-01", "--filtered", "yes", NULL };
+    const char *booth[] = { "terminal", "set", MANAGER_ARGS, "--label", "PC-02", "--booth", "A", "--kind", "flat",
+                            NULL };
+    const char *retire[] = { "terminal", "retire", MANAGER_ARGS, "--label", "PC-02", NULL };
+    const char *list_args[] = { "terminal", "list", "--store", dir, NULL };
+    const char *filings[] = { "filing", "list", "--store", dir, NULL };
+
+    out = dc_test_ctl_ok (ctl, filtered, NULL, PASSPHRASE, NULL, NULL);
+    dc_test_assert_has (out, "Changed terminal PC-01.");
+    g_free (out);
+    out = dc_test_ctl_ok (ctl, booth, NULL, PASSPHRASE, NULL, NULL);
+    g_free (out);
+    out = dc_test_ctl_ok (ctl, retire, NULL, PASSPHRASE, NULL, NULL);
+    dc_test_assert_has (out, "Retired terminal PC-02.");
+    g_free (out);
+    dc_test_ctl (ctl, retire, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 1);
+    dc_test_assert_has (run.err, "retired");
+    dc_test_run_clear (&run);
+    out = dc_test_ctl_ok (ctl, list_args, NULL, NULL, NULL, NULL);
+    dc_test_assert_has (out, "PC-01\tA\tfiltered\tfree");
+    dc_test_assert_has (out, "PC-02\tA\t-\tretired");
+    g_free (out);
+    /* adoption, two additions, PC-02 into booth A (2 → 1 booths), its retirement (2 → 1 terminals) */
+    out = dc_test_ctl_ok (ctl, filings, NULL, NULL, NULL, NULL);
+    dc_test_assert_has (out, "Terminal PC-02 changed: terminals 2 → 2, booths 2 → 1.");
+    dc_test_assert_has (out, "Terminal PC-02 removed: terminals 2 → 1, booths 1 → 1.");
+    dc_test_assert_has (out, "Filing 5");
+    g_assert_null (strstr (out, "Filing 6"));
+    g_free (out);
+  }
+#undef MANAGER_ARGS
 }
 
 /* ---- marking filed ---- */
@@ -501,6 +756,66 @@ test_report (gconstpointer data)
   dc_test_assert_intact (store);
 }
 
+/* ---- the store's notification on file ---- */
+
+static void
+test_notification (gconstpointer data)
+{
+  World *w = (World *) data;
+  g_autoptr(DcStore) store = fresh_store (w);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcActor) clerk = NULL;
+  g_autofree char *inspection = g_build_filename (dc_store_dir (store), "inspection.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *on_file = NULL;
+  g_autofree char *too_long = NULL;
+  GString *long_text = g_string_new (NULL);
+
+  g_assert_true (dc_filing_get_notification (store, &on_file, &error));
+  g_assert_no_error (error);
+  g_assert_null (on_file);
+  g_assert_true (dc_inspection_report_write (store, inspection, &error));
+  g_assert_no_error (error);
+  text = pdf_text (inspection);
+  dc_test_assert_has (text, "本システムに登録されていない");
+  g_clear_pointer (&text, g_free);
+
+  /* a clerk may not; too long is refused; neither changes anything */
+  clerk = dc_store_sign_in_pin (store, "Ken", COUNTER_PIN, &error);
+  g_assert_no_error (error);
+  g_assert_false (dc_filing_set_notification (store, clerk, "新宿警察署", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+  g_clear_error (&error);
+  for (guint i = 0; i <= DC_NOTIFICATION_MAX_CHARS; i++)
+    g_string_append (long_text, "届");
+  too_long = g_string_free (long_text, FALSE);
+  g_assert_false (dc_filing_set_notification (store, w->base.manager, too_long, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (dc_filing_get_notification (store, &on_file, &error));
+  g_assert_null (on_file);
+
+  /* the manager's, trimmed, printed by the inspection report */
+  g_assert_true (dc_filing_set_notification (store, w->base.manager, "\u3000新宿警察署 生活安全課 2026年3月1日届出 受理番号 第4567号 ",
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_filing_get_notification (store, &on_file, &error));
+  g_assert_cmpstr (on_file, ==, "新宿警察署 生活安全課 2026年3月1日届出 受理番号 第4567号");
+  g_assert_true (dc_inspection_report_write (store, inspection, &error));
+  g_assert_no_error (error);
+  text = pdf_text (inspection);
+  dc_test_assert_has (text, "受理番号第4567号");
+  g_assert_null (strstr (text, "本システムに登録されていない"));
+  dc_test_assert_intact (store);
+
+  /* blank clears it */
+  g_clear_pointer (&on_file, g_free);
+  g_assert_true (dc_filing_set_notification (store, w->base.manager, " ", &error));
+  g_assert_true (dc_filing_get_notification (store, &on_file, &error));
+  g_assert_null (on_file);
+  dc_test_assert_intact (store);
+}
+
 /* ---- tampering ---- */
 
 /* A due date pushed back by hand, the trigger put back as it was: verify still sees it. */
@@ -567,6 +882,26 @@ test_cli (gconstpointer data)
     dc_test_assert_human ("filing list", out);
     dc_test_assert_has (out, expect);
     dc_test_assert_has (out, "at set-up");
+    g_free (out);
+  }
+  {
+    const char *show[] = { "filing", "notification", "--store", dir, NULL };
+    const char *set[] = { "filing", "notification", "--store", dir, "--staff", "Hana", "--passphrase-fd", "3", "--set",
+                          "新宿警察署 受理番号 第4567号", NULL };
+    const char *both[] = { "filing", "notification", "--store", dir, "--staff", "Hana", "--passphrase-fd", "3",
+                           "--set", "x", "--clear", NULL };
+
+    out = dc_test_ctl_ok (ctl, show, NULL, NULL, NULL, NULL);
+    dc_test_assert_has (out, "No notification details are on file.");
+    g_free (out);
+    dc_test_ctl (ctl, both, NULL, PASSPHRASE, NULL, NULL, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    dc_test_run_clear (&run);
+    out = dc_test_ctl_ok (ctl, set, NULL, PASSPHRASE, NULL, NULL);
+    dc_test_assert_has (out, "新宿警察署 受理番号 第4567号");
+    g_free (out);
+    out = dc_test_ctl_ok (ctl, show, NULL, NULL, NULL, NULL);
+    dc_test_assert_has (out, "第4567号");
     g_free (out);
   }
   {
@@ -642,10 +977,13 @@ main (int argc, char **argv)
   g_test_add_func ("/filing/due/new-york", test_due_new_york);
   g_test_add_data_func ("/filing/hook/adoption", &w, test_adoption);
   g_test_add_data_func ("/filing/hook/terminals", &w, test_terminals);
+  g_test_add_data_func ("/filing/hook/retire-and-change", &w, test_retire_and_change);
+  g_test_add_data_func ("/filing/cli/terminals", &w, test_cli_terminals);
   g_test_add_data_func ("/filing/filed", &w, test_filed);
   g_test_add_data_func ("/filing/self-check", &w, test_self_check);
   g_test_add_data_func ("/filing/reminder", &w, test_reminder);
   g_test_add_data_func ("/filing/report", &w, test_report);
+  g_test_add_data_func ("/filing/notification", &w, test_notification);
   g_test_add_data_func ("/filing/tampered", &w, test_tampered);
   g_test_add_data_func ("/filing/cli", &w, test_cli);
 

@@ -12,6 +12,7 @@
 #include "dc-test-util.h"
 
 #include <locale.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -1820,6 +1821,348 @@ test_export_refused (void)
 
 /* ---- cases: what stays sealed, and the chain ---- */
 
+/* ---- read keys ---- */
+
+static void
+keys_forget_all (void)
+{
+  DcDb *db = dc_store_db (fx.store);
+
+  /* what the purge's connection alone may do */
+  dc_db_allow_purge (db, TRUE);
+  dc_test_sql_exec (dc_db_handle (db), "DELETE FROM identity_keys");
+  dc_db_allow_purge (db, FALSE);
+}
+
+static gint64
+audit_actions (const char *action)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE action = '%s'", action);
+
+  return dc_test_sql_int (fx.view, sql);
+}
+
+/* Every row's identity is byte for byte what crypto_box_seal_open makes of its payload. */
+static void
+assert_rows_match_x25519 (const DcQueryResult *result)
+{
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      const DcQueryRow *row = &g_array_index (result->rows, DcQueryRow, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) found = NULL;
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(DcIdentityRecord) record = NULL;
+
+      g_array_append_val (ids, row->verification_id);
+      found = dc_db_police_verifications (dc_store_db (fx.store), ids, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 1);
+      plain = dc_vault_open_sealed (dc_actor_vault (fx.manager), g_array_index (found, DcPoliceVerification, 0).payload,
+                                    &error);
+      g_assert_no_error (error);
+      record = dc_identity_record_new_from_bytes (plain, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_variant_get_data (row->identity->variant), g_variant_get_size (row->identity->variant),
+                       g_variant_get_data (record->variant), g_variant_get_size (record->variant));
+    }
+}
+
+static void
+scope_whole_history (DcQueryScope *scope)
+{
+  scope_time (scope, dc_test_sql_int (fx.view, "SELECT min (started_at) FROM terminal_sessions"),
+              dc_test_sql_int (fx.view, "SELECT max (started_at) FROM terminal_sessions"));
+}
+
+/* A query with no key cached opens every record with X25519 and caches their keys with its
+ * log entry (and no other audit entry); the same query again opens them all from the cache,
+ * to the same bytes. */
+static void
+test_keys_query_caches (void)
+{
+  g_autoptr(DcQueryResult) cold = NULL, warm = NULL;
+  DcQueryScope scope;
+  gint64 entries;
+
+  keys_forget_all ();
+  scope_whole_history (&scope);
+  entries = count_rows ("audit");
+  cold = run_query (&scope, 0);
+  g_assert_cmpuint (cold->verifications, >, 50);
+  g_assert_cmpuint (cold->read_keys_used, ==, 0);
+  g_assert_cmpuint (cold->read_keys_refused, ==, 0);
+  g_assert_cmpuint (cold->read_keys_stored, ==, cold->verifications);
+  g_assert_cmpint (count_rows ("identity_keys"), ==, cold->verifications);
+  g_assert_cmpint (count_rows ("audit"), ==, entries + 1);
+  /* the key of every record in force the rows rely on, and of nothing else */
+  g_assert_cmpint (dc_test_sql_int (fx.view, "SELECT count (*) FROM identity_keys k JOIN verifications v"
+                                             " ON v.id = k.verification_id"), ==, cold->verifications);
+  assert_rows_match_x25519 (cold);
+
+  warm = run_query (&scope, 0);
+  g_assert_cmpuint (warm->read_keys_used, ==, warm->verifications);
+  g_assert_cmpuint (warm->read_keys_stored, ==, 0);
+  g_assert_cmpuint (warm->read_keys_refused, ==, 0);
+  g_assert_cmpuint (warm->rows->len, ==, cold->rows->len);
+  assert_rows_match_x25519 (warm);
+  g_assert_cmpint (count_rows ("audit"), ==, entries + 2);
+  dc_query_scope_clear (&scope);
+}
+
+static gboolean
+fill_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  GArray *calls = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  g_array_append_val (calls, done);
+  return calls->len < 100;
+}
+
+static gboolean
+fill_stop (guint64 done, guint64 total, gpointer user_data)
+{
+  return FALSE;
+}
+
+/* One record read as dc_read_identity reads it: X25519 and a fresh key while none is cached,
+ * the cached key once kept, the same bytes either way; a PIN unlock is refused. */
+static void
+test_keys_one_record (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GBytes) reference = NULL, first = NULL, second = NULL;
+  const DcPoliceVerification *v;
+  DcReadKey key = { 0 };
+  gint64 id = dc_test_sql_int (fx.view, "SELECT max (id) FROM verifications");
+
+  keys_forget_all ();
+  g_array_append_val (ids, id);
+  found = dc_db_police_verifications (dc_store_db (fx.store), ids, &error);
+  g_assert_no_error (error);
+  v = &g_array_index (found, DcPoliceVerification, 0);
+  reference = dc_vault_open_sealed (dc_actor_vault (fx.manager), v->payload, &error);
+  g_assert_no_error (error);
+
+  first = dc_identity_keys_open (fx.store, dc_actor_vault (fx.manager), id, v->payload, &key, &error);
+  g_assert_no_error (error);
+  g_assert_true (key.fresh);
+  g_assert_true (g_bytes_equal (first, reference));
+  g_assert_true (dc_identity_keys_keep (fx.store, id, &key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows ("identity_keys"), ==, 1);
+
+  second = dc_identity_keys_open (fx.store, dc_actor_vault (fx.manager), id, v->payload, &key, &error);
+  g_assert_no_error (error);
+  g_assert_false (key.fresh);
+  g_assert_true (g_bytes_equal (second, reference));
+  g_assert_true (dc_identity_keys_keep (fx.store, id, &key, &error));
+  g_assert_cmpint (count_rows ("identity_keys"), ==, 1);
+
+  g_assert_null (dc_identity_keys_open (fx.store, dc_actor_vault (fx.counter), id, v->payload, &key, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+}
+
+/* The fill pass: every verification gets a key, one audit entry per batch; stopped, it keeps
+ * what it did; run again, it has nothing to do. Then a query opens everything from the cache. */
+static void
+test_keys_fill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) calls = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(DcQueryResult) result = NULL;
+  gint64 total = count_rows ("verifications");
+  gint64 batches = (total + DC_READ_KEYS_BATCH - 1) / DC_READ_KEYS_BATCH;
+  gint64 events = audit_actions ("cache-read-keys");
+  gint64 first = MIN (total, DC_READ_KEYS_BATCH);
+  guint64 filled = 0;
+  DcQueryScope scope;
+
+  /* more than one batch, except in the small store made for valgrind */
+  g_assert_true (total > DC_READ_KEYS_BATCH || g_getenv ("DC_TEST_POLICE_SMALL") != NULL);
+  keys_forget_all ();
+  g_assert_true (dc_identity_keys_fill (fx.store, fx.manager, fill_stop, NULL, &filled, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (filled, ==, first);
+  g_assert_cmpint (count_rows ("identity_keys"), ==, first);
+  g_assert_cmpint (audit_actions ("cache-read-keys"), ==, events + 1);
+
+  /* one step: one more batch; more to do unless that was the last */
+  {
+    gboolean more = FALSE;
+
+    g_assert_true (dc_identity_keys_fill_step (fx.store, fx.manager, &more, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_rows ("identity_keys"), ==, MIN (total, 2 * first));
+    g_assert_true (more || count_rows ("identity_keys") == total);
+  }
+  first = count_rows ("identity_keys");
+  events = audit_actions ("cache-read-keys");
+  batches = (total - first + DC_READ_KEYS_BATCH - 1) / DC_READ_KEYS_BATCH;
+  /* an auditor may run it too */
+  g_assert_true (dc_identity_keys_fill (fx.store, fx.auditor, fill_progress, calls, &filled, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (filled, ==, total - first);
+  g_assert_cmpint (count_rows ("identity_keys"), ==, total);
+  g_assert_cmpuint (calls->len, ==, batches);
+  if (calls->len > 0)
+    g_assert_cmpuint (g_array_index (calls, guint64, calls->len - 1), ==, filled);
+  g_assert_cmpint (audit_actions ("cache-read-keys"), ==, events + batches);
+  dc_test_assert_intact (fx.store);
+
+  {
+    gboolean more = TRUE;
+
+    g_assert_true (dc_identity_keys_fill_step (fx.store, fx.manager, &more, &error));
+    g_assert_no_error (error);
+    g_assert_false (more);
+  }
+  g_assert_true (dc_identity_keys_fill (fx.store, fx.manager, NULL, NULL, &filled, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (filled, ==, 0);
+  g_assert_cmpint (audit_actions ("cache-read-keys"), ==, events + batches);
+
+  scope_whole_history (&scope);
+  result = run_query (&scope, 0);
+  g_assert_cmpuint (result->read_keys_used, ==, result->verifications);
+  g_assert_cmpuint (result->read_keys_stored, ==, 0);
+  assert_rows_match_x25519 (result);
+  dc_query_scope_clear (&scope);
+}
+
+static GBytes *
+key_of (gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) found = NULL;
+
+  g_array_append_val (ids, id);
+  found = dc_db_police_verifications (dc_store_db (fx.store), ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_nonnull (g_array_index (found, DcPoliceVerification, 0).read_key);
+  return g_bytes_ref (g_array_index (found, DcPoliceVerification, 0).read_key);
+}
+
+/* The careful attacker: drop the guard, change the key, put the guard back. */
+static void
+key_rewrite (gint64 id, GBytes *wrapped)
+{
+  sqlite3 *h = dc_db_handle (dc_store_db (fx.store));
+  g_autofree char *trigger = dc_test_sql_text (h, "SELECT sql FROM sqlite_master WHERE name = 'identity_keys_no_update'");
+  sqlite3_stmt *stmt = NULL;
+
+  dc_test_sql_exec (h, "BEGIN; DROP TRIGGER identity_keys_no_update;");
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "UPDATE identity_keys SET wrapped = ? WHERE verification_id = ?", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (wrapped, NULL), (int) g_bytes_get_size (wrapped), SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (h), ==, 1);
+  sqlite3_finalize (stmt);
+  dc_test_sql_exec (h, trigger);
+  dc_test_sql_exec (h, "COMMIT");
+}
+
+/* A cached key altered, or one moved from another record, is refused: the record is opened
+ * with X25519 instead, to the same bytes, and the chain records that a key was refused.
+ * Falling back rather than failing: the sealed payload is the record and opens on its own,
+ * so a damaged cache must not stop an answer the police are owed; it only costs an X25519. */
+static void
+test_keys_tampered (void)
+{
+  g_autoptr(DcQueryResult) before = NULL, after = NULL, moved = NULL;
+  g_autoptr(GError) error = NULL;
+  DcQueryScope scope;
+  gint64 a, b, refusals = audit_actions ("read-key-refused");
+
+  scope_time (&scope, fx.span_point, fx.span_point);
+  before = run_query (&scope, 0);
+  g_assert_cmpuint (before->verifications, >=, 2);
+  g_assert_cmpuint (before->read_keys_used, ==, before->verifications);
+  a = g_array_index (before->rows, DcQueryRow, 0).verification_id;
+  b = 0;
+  for (guint i = 1; i < before->rows->len && b == 0; i++)
+    if (g_array_index (before->rows, DcQueryRow, i).verification_id != a)
+      b = g_array_index (before->rows, DcQueryRow, i).verification_id;
+  g_assert_cmpint (b, !=, 0);
+
+  /* one bit of the wrapped key's ciphertext */
+  {
+    g_autoptr(GBytes) good = key_of (a);
+    g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (good, NULL), g_bytes_get_size (good));
+    g_autoptr(GBytes) altered = NULL;
+
+    bad[30] ^= 0x04;
+    altered = g_bytes_new (bad, g_bytes_get_size (good));
+    key_rewrite (a, altered);
+  }
+  after = run_query (&scope, 0);
+  g_assert_cmpuint (after->read_keys_refused, ==, 1);
+  g_assert_cmpuint (after->read_keys_used, ==, after->verifications - 1);
+  g_assert_cmpuint (after->read_keys_stored, ==, 0);
+  g_assert_cmpuint (after->rows->len, ==, before->rows->len);
+  assert_rows_match_x25519 (after);
+  g_assert_cmpint (audit_actions ("read-key-refused"), ==, refusals + 1);
+
+  /* b's genuine key put in place of a's */
+  {
+    g_autoptr(GBytes) theirs = key_of (b);
+
+    key_rewrite (a, theirs);
+  }
+  g_assert_cmpint (dc_test_sql_int (fx.view, "SELECT count (DISTINCT wrapped) FROM identity_keys"), <,
+                   count_rows ("identity_keys"));
+  moved = run_query (&scope, 0);
+  g_assert_cmpuint (moved->read_keys_refused, ==, 1);
+  assert_rows_match_x25519 (moved);
+  g_assert_cmpint (audit_actions ("read-key-refused"), ==, refusals + 2);
+  dc_test_assert_intact (fx.store);
+  dc_query_scope_clear (&scope);
+}
+
+/* The counter's PIN unlock has no read key: it can neither fill the cache nor open a
+ * record with a cached key, though the keys are in the file it writes to. */
+static void
+test_keys_counter (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) found = NULL;
+  const DcPoliceVerification *v;
+  guint8 out[4096];
+  gint64 id = dc_test_sql_int (fx.view, "SELECT max (verification_id) FROM identity_keys");
+
+  g_assert_false (dc_identity_keys_fill (fx.store, fx.counter, NULL, NULL, NULL, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (dc_identity_keys_fill (fx.store, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  g_array_append_val (ids, id);
+  found = dc_db_police_verifications (dc_store_db (fx.store), ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  v = &g_array_index (found, DcPoliceVerification, 0);
+  g_assert_nonnull (v->read_key);
+  g_assert_cmpuint (g_bytes_get_size (v->payload) - crypto_box_SEALBYTES, <=, sizeof out);
+  g_assert_false (dc_vault_open_sealed_cached_to (dc_actor_vault (fx.counter), v->payload, v->id, v->read_key, out,
+                                                  g_bytes_get_size (v->payload) - crypto_box_SEALBYTES, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_PERMISSION);
+  g_clear_error (&error);
+  /* the manager's unlock opens it with the same key */
+  g_assert_true (dc_vault_open_sealed_cached_to (dc_actor_vault (fx.manager), v->payload, v->id, v->read_key, out,
+                                                 g_bytes_get_size (v->payload) - crypto_box_SEALBYTES, &error));
+  g_assert_no_error (error);
+  sodium_memzero (out, sizeof out);
+}
+
 static void
 assert_store_lacks (const char *needle, const char *when)
 {
@@ -1919,6 +2262,11 @@ main (int argc, char **argv)
   g_test_add_func ("/police/log/queries", test_logged);
   g_test_add_func ("/police/export/holds", test_export_holds);
   g_test_add_func ("/police/export/refused", test_export_refused);
+  g_test_add_func ("/police/read-keys/query-caches", test_keys_query_caches);
+  g_test_add_func ("/police/read-keys/one-record", test_keys_one_record);
+  g_test_add_func ("/police/read-keys/fill", test_keys_fill);
+  g_test_add_func ("/police/read-keys/tampered-or-moved", test_keys_tampered);
+  g_test_add_func ("/police/read-keys/counter", test_keys_counter);
   g_test_add_func ("/police/sealed/plaintext", test_plaintext);
   g_test_add_func ("/police/sealed/verify", test_verify);
 

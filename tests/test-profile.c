@@ -253,7 +253,7 @@ test_custom_store (void)
   profile = dc_store_profile (store);
   g_assert_cmpstr (profile->id, ==, "custom");
   g_assert_cmpuint (profile->minor_under, ==, 18);
-  g_assert_cmpuint (profile->n_bands, ==, 2);
+  g_assert_cmpuint (profile->n_bands, ==, 3);   /* the store's two, then Tokyo's own */
   g_assert_true (dc_profile_in_curfew (profile, 17, HM (21, 0)));
   g_assert_false (dc_profile_in_curfew (profile, 17, HM (20, 59)));
   g_assert_true (dc_profile_in_curfew (profile, 15, HM (20, 0)));
@@ -273,6 +273,31 @@ test_custom_store (void)
   g_assert_cmpuint (board->minors, ==, 1);
   g_assert_cmpint (g_array_index (board->visits, DcBoardVisit, 0).minutes_to_curfew, ==, 0);
   g_clear_pointer (&board, dc_board_free);
+
+  /* the store's hours cannot undo the ordinance: with both bands emptied (start = end),
+   * a minor is let in at 22:30 but still refused at 23:30, in the ordinance's words */
+  set (store, manager, DC_SETTING_CURFEW_BAND1_START, 0);
+  set (store, manager, DC_SETTING_CURFEW_BAND1_END, 0);
+  set (store, manager, DC_SETTING_CURFEW_BAND2_START, 0);
+  set (store, manager, DC_SETTING_CURFEW_BAND2_END, 0);
+  profile = dc_store_profile (store);
+  g_assert_false (dc_profile_in_curfew (profile, 17, HM (22, 30)));
+  g_assert_true (dc_profile_in_curfew (profile, 17, HM (23, 30)));
+  g_assert_true (dc_profile_in_curfew (profile, 17, HM (3, 59)));
+  g_assert_false (dc_profile_in_curfew (profile, 18, HM (23, 30)));
+  g_assert_cmpint (dc_profile_minutes_to_curfew (profile, 17, HM (22, 30)), ==, 30);
+  g_assert_false (dc_profile_check_curfew (profile, 17, HM (23, 30), &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
+  g_assert_nonnull (strstr (error->message, "Tokyo youth ordinance"));
+  g_clear_error (&error);
+  now = dc_test_tokyo (2026, 11, 21, 23, 30);
+  g_assert_false (checkin_minor (store, manager, "未成年 三郎", "PC-03", &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
+  g_assert_nonnull (strstr (error->message, "Tokyo youth ordinance"));
+  g_clear_error (&error);
+  now = dc_test_tokyo (2026, 11, 21, 21, 30);
+  set (store, manager, DC_SETTING_CURFEW_BAND1_START, 21 * 60);
+  set (store, manager, DC_SETTING_CURFEW_BAND1_END, 5 * 60);
 
   /* a limit the tier cannot tell apart, or a minute past midnight, is refused */
   g_assert_false (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_UNDER, 20, &error));

@@ -4,6 +4,7 @@
 #include "dc-checkin.h"
 #include "dc-db-records.h"
 #include "dc-hold.h"
+#include "dc-police.h"
 #include "dc-retention.h"
 #include "dc-store.h"
 #include "dc-test-util.h"
@@ -250,7 +251,8 @@ needle_equal (gconstpointer a, gconstpointer b)
   return memcmp (a, b, NEEDLE) == 0;
 }
 
-/* Every stored ciphertext and blind index, by "table id": each cut into NEEDLE-byte pieces. */
+/* Every stored ciphertext, blind index and cached read key, by "table id": each cut into
+ * NEEDLE-byte pieces. */
 static GHashTable *
 secret_bytes (const Ctx *ctx)
 {
@@ -258,6 +260,7 @@ secret_bytes (const Ctx *ctx)
   const char *const queries[] = {
     "SELECT 'v ' || id, payload, person_index, document_index FROM verifications",
     "SELECT 'c ' || id, person_index, NULL, NULL FROM customers",
+    "SELECT 'k ' || verification_id, wrapped, NULL, NULL FROM identity_keys",
   };
   sqlite3 *h = plain_open (ctx);
 
@@ -597,6 +600,13 @@ purge (Ctx *ctx)
 
   if (plan->verifications > 0)
     {
+      guint64 filled = 0;
+
+      /* every verification with its read key, as after a manager's routine fill: the purge
+       * must take the keys with their verifications, and leave no copy behind */
+      g_assert_true (dc_identity_keys_fill (ctx->store, ctx->boss, NULL, NULL, &filled, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (count_rows (ctx, "identity_keys"), ==, count_rows (ctx, "verifications"));
       g_assert_true (dc_db_checkpoint (dc_store_db (ctx->store), TRUE, &error));
       size_before = file_size (ctx, "");
       before = secret_bytes (ctx);
@@ -646,6 +656,8 @@ purge (Ctx *ctx)
       g_autofree char *wal = g_strconcat (db, "-wal", NULL);
 
       after = secret_bytes (ctx);
+      /* keys went with their verifications, and only with them */
+      g_assert_cmpint (count_rows (ctx, "identity_keys"), ==, count_rows (ctx, "verifications"));
       gone = purged_pieces (before, after);
       g_assert_cmpuint (g_hash_table_size (gone), >, 0);
       g_assert_false (file_holds_any (db, gone));
@@ -985,7 +997,7 @@ test_migration (gconstpointer data)
                        " CREATE TABLE keep_self_checks AS SELECT * FROM self_checks;"
                        " DROP INDEX verifications_supersedes; DROP INDEX sessions_length;"
                        " DROP TABLE disclosure_exports; DROP TABLE queries; DROP TABLE cards; DROP TABLE filings;"
-                       " DROP TABLE self_checks; PRAGMA user_version = 1;");
+                       " DROP TABLE self_checks; DROP TABLE identity_keys; PRAGMA user_version = 1;");
   g_assert_cmpint (sqlite3_close (h), ==, SQLITE_OK);
 
   store = dc_test_store_open (dir);
@@ -994,14 +1006,15 @@ test_migration (gconstpointer data)
                     " INSERT INTO filings SELECT * FROM keep_filings; DROP TABLE keep_filings;"
                     " INSERT INTO self_checks SELECT * FROM keep_self_checks; DROP TABLE keep_self_checks;");
   g_assert_cmpint (dc_db_schema_version (dc_store_db (store)), ==, DC_DB_SCHEMA_VERSION);
-  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 4);
+  g_assert_cmpint (DC_DB_SCHEMA_VERSION, ==, 5);
   h = dc_db_handle (dc_store_db (store));
-  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (dc_test_sql_int (h, "PRAGMA user_version"), ==, 5);
   g_assert_cmpint (dc_test_sql_int (h, "SELECT count (*) FROM sqlite_master WHERE name IN"
                                        " ('verifications_supersedes', 'sessions_length', 'queries',"
                                        "  'disclosure_exports', 'queries_no_update', 'disclosure_exports_no_delete',"
-                                       "  'cards', 'cards_end_once', 'filings', 'self_checks')"),
-                   ==, 10);
+                                       "  'cards', 'cards_end_once', 'filings', 'self_checks', 'identity_keys',"
+                                       "  'identity_keys_no_delete', 'identity_keys_no_update')"),
+                   ==, 13);
   dc_test_assert_intact (store);
 }
 

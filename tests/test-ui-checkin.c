@@ -1,6 +1,9 @@
 /* tests/test-ui-checkin.c — the check-in dialog: fields that follow the document, inline checks, refusals, Ctrl+F. */
 #include "dc-ui-test.h"
+#include "dc-card.h"
+#include "dc-card-dialog.h"
 #include "dc-checkin-dialog.h"
+#include "dc-counter-page.h"
 #include "dc-checkin.h"
 #include "dc-date.h"
 #include "dc-window.h"
@@ -697,6 +700,73 @@ test_keys (gconstpointer data)
   g_assert_null (dialog);
 }
 
+/* ---- a new member leaves with a card: the counter's toast opens it ---- */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (windows);
+  return found;
+}
+
+/* Check in through the counter page as F2 does; returns the toast's button, or NULL. */
+static GtkWidget *
+counter_checkin (Fixture *fx, const char *name, const char *kana, const char *dob)
+{
+  GtkWidget *page = dc_ui_test_find_by_type (GTK_WIDGET (fx->window), DC_TYPE_COUNTER_PAGE);
+  GtkWidget *overlay;
+  DcCheckinDialog *dialog;
+
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_activate_action (page, "counter.checkin", NULL));
+  dc_ui_test_pump (100);
+  dialog = DC_CHECKIN_DIALOG (find_toplevel (DC_TYPE_CHECKIN_DIALOG));
+  g_assert_nonnull (dialog);
+  /* the suggested terminal is kept */
+  fill_licence (dialog, name, kana, dob);
+  press_enter (dialog, "address_row");
+  dc_ui_test_pump (100);
+  g_assert_null (find_toplevel (DC_TYPE_CHECKIN_DIALOG));
+  overlay = dc_ui_test_find_by_name (page, "toasts");
+  /* the toast says so, in whatever language: the words after the member number */
+  g_assert_nonnull (dc_ui_test_find_label (overlay, g_strrstr (g_dgettext ("daicho", "%s: member %s checked in."), "%s") + 2));
+  return dc_ui_test_find_button (overlay, g_dgettext ("daicho", "Member Card"));
+}
+
+static void
+test_new_member_card (gconstpointer data)
+{
+  Fixture *fx = (Fixture *) data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *member = NULL;
+  GtkWidget *button;
+  GtkWindow *card;
+  const char *payload;
+
+  fx->clock = dc_ui_test_tokyo (2026, 11, 21, 17, 0);
+  button = counter_checkin (fx, "港 花子", "ミナト ハナコ", "1988-07-07");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  dc_ui_test_pump (200);
+  card = find_toplevel (DC_TYPE_CARD_DIALOG);
+  g_assert_nonnull (card);
+  payload = dc_card_dialog_get_payload (DC_CARD_DIALOG (card));
+  g_assert_nonnull (payload);
+  g_assert_cmpint (dc_card_check (dc_session_get_store (fx->session), dc_actor_vault (dc_session_get_actor (fx->session)),
+                                  payload, &member, &error), ==, DC_CARD_VALID);
+  g_assert_no_error (error);
+  if (g_getenv ("DAICHO_TEST_NO_SCREENSHOTS") == NULL)
+    g_free (dc_ui_test_screenshot (GTK_WIDGET (card), "counter-new-member-card"));
+  gtk_window_destroy (card);
+  dc_ui_test_pump (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -724,6 +794,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ui/checkin/find", &fx, test_find);
   g_test_add_data_func ("/ui/checkin/address-cases", &fx, test_address_cases);
   g_test_add_data_func ("/ui/checkin/keys", &fx, test_keys);
+  g_test_add_data_func ("/ui/checkin/new-member-card", &fx, test_new_member_card);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (fx.window));

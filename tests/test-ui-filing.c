@@ -114,6 +114,23 @@ test_page (Fixture *f, gconstpointer data)
   shot = dc_ui_test_screenshot (GTK_WIDGET (manager), "filings-pending");
   g_clear_pointer (&shot, g_free);
 
+  /* the store's notification on file: empty at first, saved through the row's apply button */
+  {
+    GtkWidget *row = child (page, "notification_row");
+    g_autofree char *on_file = NULL;
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+    gtk_editable_set_text (GTK_EDITABLE (row), "  新宿警察署 2026-11-01 届出 受理番号 第4567号 ");
+    g_signal_emit_by_name (row, "apply");
+    dc_ui_test_pump (50);
+    g_assert_true (dc_filing_get_notification (f->store, &on_file, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (on_file, ==, "新宿警察署 2026-11-01 届出 受理番号 第4567号");
+    dc_session_changed (f->session);
+    dc_ui_test_pump (50);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, on_file);
+  }
+
   /* no note: refused beside the field, nothing marked */
   {
     g_autoptr(GArray) filings = dc_filing_list (f->store, TRUE, &error);

@@ -375,7 +375,8 @@ test_correct (Fixture *f, gconstpointer data)
   assert_intact (f->store);
 }
 
-/* The window as it opens (1100×700) in the dark style: nothing clipped, all legible. */
+/* The window as it opens (1280×700, inside a 1366×768 screen) in the dark style: nothing
+ * clipped, all legible. */
 static void
 test_default_size_dark (Fixture *f, gconstpointer data)
 {
@@ -390,8 +391,8 @@ test_default_size_dark (Fixture *f, gconstpointer data)
   manager = find_window (DC_TYPE_MANAGER_WINDOW);
   records = show_visit (f, DC_MANAGER_WINDOW (manager));
   click (action_button (records, "records.show", 0));
-  screenshot (manager, "manager-1100-dark");
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (manager)), <, 1200);
+  screenshot (manager, "manager-1280-dark");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (manager)), <=, 1280);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
@@ -495,6 +496,153 @@ test_terminals (Fixture *f, gconstpointer data)
 
   g_assert_true (gtk_widget_activate_action (page, "terminals.repaired", "s", "PC-02"));
   g_assert_cmpint (terminal_state (f, "PC-02"), ==, DC_TERMINAL_FREE);
+  assert_intact (f->store);
+}
+
+typedef struct {
+  gboolean retired, filtered;
+} TerminalFlags;
+
+/* Terminal @label as the board has it (retired ones too). */
+static TerminalFlags
+terminal_info (Fixture *f, const char *label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcBoard) board = dc_session_read_board (f->session, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < board->terminals->len; i++)
+    {
+      const DcBoardTerminal *t = &g_array_index (board->terminals, DcBoardTerminal, i);
+
+      if (g_str_equal (t->label, label))
+        return (TerminalFlags) { t->retired, t->filtered };
+    }
+  g_assert_not_reached ();
+}
+
+/* The row of terminal @label on the page, or NULL when it is not listed. */
+static GtkWidget *
+terminal_list_row (GtkWidget *page, const char *label)
+{
+  GtkWidget *list = child (page, "list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_PREFERENCES_ROW (row) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), label) == 0)
+      return row;
+  return NULL;
+}
+
+/* Does the row's menu offer @action? */
+static gboolean
+menu_has (GtkWidget *row, const char *action)
+{
+  GtkWidget *button = dc_ui_test_find_by_name (row, "row_menu");
+  GMenuModel *menu;
+
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static AdwMessageDialog *
+message_dialog (const char *name)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (find_window (ADW_TYPE_MESSAGE_DIALOG));
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (dialog)), ==, name);
+  return dialog;
+}
+
+static void
+respond (AdwMessageDialog *dialog, const char *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dc_ui_test_pump (50);
+}
+
+/* Retire asks first and takes a terminal off the list (a toggle shows it, dimmed); a change
+ * of booth records the notification, one of filtering alone does not. */
+static void
+test_terminals_retire_change (Fixture *f, gconstpointer data)
+{
+  DcManagerWindow *manager = open_manager (f, NULL, DC_UI_TEST_PASSPHRASE);
+  GtkWidget *page = child (manager, "terminals");
+  gint64 filings = count (f, "SELECT count (*) FROM filings");
+  AdwMessageDialog *dialog;
+  GtkWidget *row;
+
+  dc_manager_window_set_page (manager, "terminals");
+  /* no retiring the terminal in use: not in its menu, and the store refuses it anyway */
+  g_assert_true (menu_has (terminal_list_row (page, "PC-02"), "terminals.retire"));
+  g_assert_true (menu_has (terminal_list_row (page, "PC-02"), "terminals.change"));
+  g_assert_false (menu_has (terminal_list_row (page, "PC-01"), "terminals.retire"));
+  g_assert_true (menu_has (terminal_list_row (page, "PC-01"), "terminals.change"));
+  g_assert_cmpuint (count (f, "SELECT count (*) FROM terminals WHERE active = 0"), ==, 0);
+
+  /* asked first: cancelling changes nothing */
+  g_assert_true (gtk_widget_activate_action (page, "terminals.retire", "s", "PC-02"));
+  dc_ui_test_pump (50);
+  dialog = message_dialog ("retire_dialog");
+  g_assert_true (adw_message_dialog_has_response (dialog, "retire"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_free (dc_ui_test_screenshot (GTK_WIDGET (dialog), "manager-terminals-retire-ask"));
+  respond (dialog, "cancel");
+  g_assert_false (terminal_info (f, "PC-02").retired);
+
+  g_assert_true (gtk_widget_activate_action (page, "terminals.retire", "s", "PC-02"));
+  dc_ui_test_pump (50);
+  respond (message_dialog ("retire_dialog"), "retire");
+  g_assert_true (terminal_info (f, "PC-02").retired);
+  g_assert_cmpint (count (f, "SELECT count (*) FROM filings"), ==, filings + 1);
+  g_assert_cmpint (count (f, "SELECT count (*) FROM audit WHERE action = 'terminal-retire'"), ==, 1);
+  /* hidden; the toggle shows it dimmed, with nothing to do on it */
+  g_assert_null (terminal_list_row (page, "PC-02"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (page, "show_retired")), TRUE);
+  dc_ui_test_pump (20);
+  row = terminal_list_row (page, "PC-02");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_has_css_class (row, "dim-label"));
+  g_assert_nonnull (dc_ui_test_find_label (row, g_dgettext ("daicho", "Retired")));
+  g_assert_null (dc_ui_test_find_by_name (row, "row_menu"));
+  g_assert_null (action_button (row, "terminals.broken", 0));
+  screenshot (manager, "manager-terminals-retired");
+
+  /* the one in use: refused, still in service */
+  g_assert_true (gtk_widget_activate_action (page, "terminals.retire", "s", "PC-01"));
+  dc_ui_test_pump (50);
+  respond (message_dialog ("retire_dialog"), "retire");
+  g_assert_false (terminal_info (f, "PC-01").retired);
+
+  /* PC-03 into booth B04, PC-04's: one booth fewer, one filing more */
+  g_assert_true (gtk_widget_activate_action (page, "terminals.change", "s", "PC-03"));
+  dc_ui_test_pump (50);
+  dialog = message_dialog ("change_dialog");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "change_booth")), "B04");
+  g_free (dc_ui_test_screenshot (GTK_WIDGET (dialog), "manager-terminals-change"));
+  respond (dialog, "save");
+  g_assert_cmpint (count (f, "SELECT count (*) FROM terminals WHERE label = 'PC-03' AND booth = 'B04'"), ==, 1);
+  g_assert_cmpint (count (f, "SELECT count (*) FROM filings"), ==, filings + 2);
+
+  /* filtering alone: audited, no filing */
+  g_assert_true (gtk_widget_activate_action (page, "terminals.change", "s", "PC-05"));
+  dc_ui_test_pump (50);
+  dialog = message_dialog ("change_dialog");
+  gtk_switch_set_active (GTK_SWITCH (child (dialog, "change_filtered")), TRUE);
+  respond (dialog, "save");
+  g_assert_true (terminal_info (f, "PC-05").filtered);
+  g_assert_cmpint (count (f, "SELECT count (*) FROM filings"), ==, filings + 2);
+  g_assert_cmpint (count (f, "SELECT count (*) FROM audit WHERE action = 'terminal-change'"), ==, 2);
   assert_intact (f->store);
 }
 
@@ -760,6 +908,7 @@ main (int argc, char **argv)
   ADD ("default-size-dark", test_default_size_dark);
   ADD ("staff", test_staff);
   ADD ("terminals", test_terminals);
+  ADD ("terminals-retire-change", test_terminals_retire_change);
   ADD ("settings", test_settings);
   ADD ("audit", test_audit);
   ADD ("audit-tampered", test_audit_tampered);

@@ -12,6 +12,7 @@
 #include "dc-minisign.h"
 #include "dc-step-up-dialog.h"
 #include "dc-ui-test.h"
+#include "dc-db-police.h"
 #include "dc-window.h"
 
 #include <glib/gi18n-lib.h>
@@ -779,6 +780,79 @@ test_forget (gconstpointer data)
   g_assert_false (gtk_widget_is_sensitive (child (c->page, "print_button")));
 }
 
+/* ---- with a manager stepped up, idle time caches the read keys of every record ---- */
+
+static gboolean
+no_key_missing (gpointer data)
+{
+  Context *c = data;
+  gint64 missing = -1;
+
+  g_assert_true (dc_db_identity_keys_count_missing (dc_store_db (c->store), &missing, NULL));
+  return missing == 0;
+}
+
+static void
+test_read_keys_filled (gconstpointer data)
+{
+  Context *c = (Context *) data;
+
+  g_assert_nonnull (dc_session_get_manager (c->session));
+  g_assert_true (wait_for (no_key_missing, c, 30000));
+}
+
+/* ---- a lock asked for during an export waits for it: the keys are not freed under it ---- */
+
+typedef struct {
+  Context *c;
+  guint    locks;
+  gboolean kept;     /* the manager's unlock was still there after each lock asked for */
+} LockProbe;
+
+static void
+on_fraction (GObject *bar, GParamSpec *pspec, LockProbe *probe)
+{
+  /* what the idle timer or Ctrl+L in a dialog does while the bar redraws */
+  dc_session_lock (probe->c->session);
+  probe->locks++;
+  probe->kept = probe->kept && dc_session_get_signed_in (probe->c->session)
+                && dc_session_get_manager (probe->c->session) != NULL;
+}
+
+static void
+test_lock_during_export (gconstpointer data)
+{
+  Context *c = (Context *) data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_build_filename (c->tmp_dir, "exports-locked", NULL);
+  g_autofree char *bundle = NULL;
+  g_autoptr(DcExportCheck) check = NULL;
+  g_autoptr(GtkWidget) bar = NULL;
+  LockProbe probe = { c, 0, TRUE };
+  gulong handler;
+
+  g_assert_cmpint (g_mkdir_with_parents (out, 0700), ==, 0);
+  choose_find (c, DC_POLICE_FIND_POINT);
+  type_time (c, "from", c->point);
+  press_enter (c->page, "from_date");
+  g_assert_cmpuint (preview_rows (c), >, 0);
+  /* the lock at the end closes the manager window: keep the bar to disconnect from it */
+  bar = g_object_ref (child (c->page, "progress"));
+  handler = g_signal_connect (bar, "notify::fraction", G_CALLBACK (on_fraction), &probe);
+  bundle = dc_manager_police_export_to (DC_MANAGER_POLICE (c->page), out);
+  g_signal_handler_disconnect (bar, handler);
+
+  g_assert_cmpuint (probe.locks, >, 0);
+  g_assert_true (probe.kept);
+  g_assert_nonnull (bundle);
+  check = dc_export_verify (bundle, dc_store_sign_pk (c->store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (check->problems->len, ==, 0);
+  /* and the lock happened as soon as the export was done */
+  g_assert_false (dc_session_get_signed_in (c->session));
+  g_assert_null (dc_session_get_manager (c->session));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -796,6 +870,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ui/police/print-ledger", &c, test_print_ledger);
   g_test_add_data_func ("/ui/police/inspection", &c, test_inspection);
   g_test_add_data_func ("/ui/police/forget", &c, test_forget);
+  g_test_add_data_func ("/ui/police/read-keys-filled", &c, test_read_keys_filled);
+  g_test_add_data_func ("/ui/police/lock-during-export", &c, test_lock_during_export);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (c.window));
   dc_ui_test_pump (50);

@@ -432,25 +432,132 @@ test_scan_on_board (Fixture *f, gconstpointer data)
   g_assert_cmpuint (visits (f), ==, 1);
 }
 
-/* A minor's card: the unfiltered terminal is refused, the filtered ones are offered next. */
+/* A customer born on @y-@m-@d, verified on the filtered PC-04 and checked out: their member number. */
+static char *
+register_born (Fixture *f, const char *name, int y, int m, int d, char **out_card)
+{
+  DcActor *actor = dc_session_get_actor (f->session);
+  DcCheckinRequest request = { .terminal = "PC-04", .internet = TRUE };
+  DcCheckinResult result = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *member;
+
+  dc_identity_init (&request.identity);
+  request.identity.doc_type = "drivers_license";
+  request.identity.doc_number = "309876543210";
+  g_date_set_dmy (&request.identity.doc_expiry, 31, 12, 2035);
+  request.identity.name = name;
+  request.identity.kana = "スズキ サブロウ";
+  g_date_set_dmy (&request.identity.dob, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  request.identity.address = "東京都新宿区西新宿2-8-1";
+  g_assert_true (dc_checkin (f->store, actor, &request, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_checkout (f->store, actor, NULL, result.visit_id, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_card_current (f->store, actor, result.member_number, out_card, NULL, &error));
+  g_assert_no_error (error);
+  member = g_strdup (result.member_number);
+  dc_checkin_result_clear (&result);
+  return member;
+}
+
+static guint
+picker_rows (GtkWindow *pick)
+{
+  GtkListBox *list = GTK_LIST_BOX (dc_ui_test_find_by_type (GTK_WIDGET (pick), GTK_TYPE_LIST_BOX));
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, (int) n) != NULL)
+    n++;
+  return n;
+}
+
+/* A minor's card: known as a minor at the scan, from the counter tier — only the filtered
+ * terminals, PC-04 focused, the badge and the time before the curfew; scan, Enter. */
 static void
 test_scan_minor (Fixture *f, gconstpointer data)
 {
   GtkWindow *pick;
+  GtkWidget *banner;
 
   scan (GTK_WINDOW (f->window), f->minor_card);
   pick = picker (f);
   g_assert_nonnull (pick);
-  press_enter_in (pick);
-  g_assert_null (terminal_of (f, f->minor));
-  pick = picker (f);
-  g_assert_nonnull (pick);
   g_assert_cmpstr (focused_row_title (pick), ==, "PC-04");
-  /* PC-04 and PC-08 only */
-  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (dc_ui_test_find_by_type (GTK_WIDGET (pick), GTK_TYPE_LIST_BOX)), 1));
-  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (dc_ui_test_find_by_type (GTK_WIDGET (pick), GTK_TYPE_LIST_BOX)), 2));
+  g_assert_cmpuint (picker_rows (pick), ==, 2);   /* PC-04 and PC-08 only */
+  banner = dc_ui_test_find_by_name (GTK_WIDGET (pick), "minor_banner");
+  g_assert_nonnull (banner);
+  g_assert_nonnull (dc_ui_test_find_label (banner, g_dgettext ("daicho", "Minor")));
+  /* 16:00 in Tokyo: seven hours before 23:00 */
+  g_assert_nonnull (dc_ui_test_find_label (banner, "23:00"));
+  {
+    g_autofree char *left = g_strdup_printf (g_dgettext ("daicho", "%d h %02d min left"), 7, 0);
+
+    g_assert_nonnull (dc_ui_test_find_label (banner, left));
+  }
+  screenshot_over (f, pick, "scan-minor");
   press_enter_in (pick);
   g_assert_cmpstr (terminal_of (f, f->minor), ==, "PC-04");
+  g_assert_null (picker (f));
+  g_assert_cmpuint (visits (f), ==, 1);
+}
+
+/* During the curfew a minor's scan is refused at once, with the rule; an adult's is not. */
+static void
+test_scan_minor_curfew (Fixture *f, gconstpointer data)
+{
+  GtkWidget *dialog;
+  GtkWindow *pick;
+  g_autoptr(GError) expected = NULL;
+
+  f->clock = dc_ui_test_tokyo (2026, 11, 21, 23, 30);
+  g_assert_false (dc_profile_check_curfew (dc_store_profile (f->store), 17, 23 * 60 + 30, &expected));
+  scan (GTK_WINDOW (f->window), f->minor_card);
+  g_assert_null (picker (f));
+  dialog = GTK_WIDGET (top_window (f, ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "curfew_refusal");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, expected->message);
+  g_assert_nonnull (strstr (expected->message, "23:00"));
+  screenshot_over (f, GTK_WINDOW (dialog), "scan-minor-curfew");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dc_ui_test_pump (50);
+  g_assert_cmpuint (visits (f), ==, 0);
+
+  scan (GTK_WINDOW (f->window), f->adult_card);
+  pick = picker (f);
+  g_assert_nonnull (pick);
+  g_assert_null (dc_ui_test_find_by_name (GTK_WIDGET (pick), "minor_banner"));
+  press_enter_in (pick);
+  g_assert_cmpstr (terminal_of (f, f->adult), ==, "PC-01");
+}
+
+/* Born 2008-11-22: a minor on the 21st; at 01:00 on the 22nd, inside the curfew hours, an adult
+ * — let in, on an unfiltered terminal first, no badge. The store's zone decides the day. */
+static void
+test_scan_turns_18 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *card = NULL;
+  g_autofree char *member = register_born (f, "鈴木 三郎", 2008, 11, 22, &card);
+  GtkWindow *pick;
+
+  f->clock = dc_ui_test_tokyo (2026, 11, 21, 22, 50);
+  scan (GTK_WINDOW (f->window), card);
+  pick = picker (f);
+  g_assert_nonnull (pick);
+  g_assert_nonnull (dc_ui_test_find_by_name (GTK_WIDGET (pick), "minor_banner"));
+  g_assert_cmpstr (focused_row_title (pick), ==, "PC-04");
+  gtk_window_destroy (pick);
+  dc_ui_test_pump (50);
+
+  f->clock = dc_ui_test_tokyo (2026, 11, 22, 1, 0);
+  scan (GTK_WINDOW (f->window), card);
+  pick = picker (f);
+  g_assert_nonnull (pick);
+  g_assert_null (dc_ui_test_find_by_name (GTK_WIDGET (pick), "minor_banner"));
+  g_assert_cmpstr (focused_row_title (pick), ==, "PC-01");
+  press_enter_in (pick);
+  g_assert_cmpstr (terminal_of (f, member), ==, "PC-01");
 }
 
 /* A forged card (one MAC character changed), or a scan of something else that starts like a
@@ -558,6 +665,8 @@ main (int argc, char **argv)
   g_test_add ("/scan/ui/checkin", Fixture, NULL, fixture_setup, test_scan_checkin, fixture_teardown);
   g_test_add ("/scan/ui/on-board", Fixture, NULL, fixture_setup, test_scan_on_board, fixture_teardown);
   g_test_add ("/scan/ui/minor", Fixture, NULL, fixture_setup, test_scan_minor, fixture_teardown);
+  g_test_add ("/scan/ui/minor-curfew", Fixture, NULL, fixture_setup, test_scan_minor_curfew, fixture_teardown);
+  g_test_add ("/scan/ui/turns-18", Fixture, NULL, fixture_setup, test_scan_turns_18, fixture_teardown);
   g_test_add ("/scan/ui/forged", Fixture, NULL, fixture_setup, test_scan_forged, fixture_teardown);
   g_test_add ("/scan/ui/typing", Fixture, NULL, fixture_setup, test_scan_typing, fixture_teardown);
   g_test_add ("/scan/ui/other-window", Fixture, NULL, fixture_setup, test_scan_other_window, fixture_teardown);

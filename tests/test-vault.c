@@ -812,6 +812,181 @@ test_core_dumps (void)
   g_test_trap_assert_passed ();
 }
 
+/* ---- read keys ---- */
+
+/* The construction the read keys rely on, on libsodium alone: a sealed box is epk || box,
+ * the box made under BLAKE2b-24 (epk || recipient pk) and the key beforenm (epk, sk). If a
+ * libsodium release changed it, this fails before any store does. */
+static void
+test_read_key_construction (void)
+{
+  guint8 pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES], key[crypto_box_BEFORENMBYTES];
+  guint8 nonce[crypto_box_NONCEBYTES], sealed[300 + crypto_box_SEALBYTES], a[300], b[300];
+  crypto_generichash_state state;
+
+  crypto_box_keypair (pk, sk);
+  randombytes_buf (a, sizeof a);
+  g_assert_cmpint (crypto_box_seal (sealed, a, sizeof a, pk), ==, 0);
+  g_assert_cmpint (crypto_box_seal_open (b, sealed, sizeof sealed, pk, sk), ==, 0);
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+  memset (b, 0, sizeof b);
+  crypto_generichash_init (&state, NULL, 0, sizeof nonce);
+  crypto_generichash_update (&state, sealed, crypto_box_PUBLICKEYBYTES);
+  crypto_generichash_update (&state, pk, sizeof pk);
+  crypto_generichash_final (&state, nonce, sizeof nonce);
+  g_assert_cmpint (crypto_box_beforenm (key, sealed, sk), ==, 0);
+  g_assert_cmpint (crypto_box_open_easy_afternm (b, sealed + crypto_box_PUBLICKEYBYTES,
+                                                 sizeof sealed - crypto_box_PUBLICKEYBYTES, nonce, key), ==, 0);
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+}
+
+static GBytes *
+seal_random (const DcVault *vault, gsize len, GBytes **out_plain)
+{
+  guint8 box_pk[DC_KEY_BYTES], sign_pk[DC_SIGN_PK_BYTES];
+  guint8 *data = g_malloc (MAX (len, 1));
+
+  randombytes_buf (data, len);
+  *out_plain = g_bytes_new_take (data, len);
+  dc_vault_public_keys (vault, box_pk, sign_pk);
+  return dc_seal (box_pk, *out_plain);
+}
+
+/* The cached path opens exactly what crypto_box_seal_open opens, for the key the query
+ * computes as it opens and for the one the fill pass computes without opening. */
+static void
+test_read_key_same_bytes (void)
+{
+  g_autoptr(DcVault) vault = dc_vault_new ();
+  const gsize sizes[] = { 0, 1, 16, 500, 4096 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(GBytes) sealed = seal_random (vault, sizes[i], &plain);
+      g_autoptr(GBytes) reference = dc_vault_open_sealed (vault, sealed, NULL);
+      g_autoptr(GBytes) by_query = NULL, by_fill = NULL;
+      g_autofree guint8 *out = g_malloc0 (sizes[i] + 1);
+      guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], wrapped_fill[DC_READ_KEY_WRAPPED_BYTES];
+      g_autoptr(GError) error = NULL;
+      gint64 id = 1000 + (gint64) i;
+
+      g_assert_nonnull (reference);
+      g_assert_true (g_bytes_equal (reference, plain));
+      g_assert_true (dc_vault_open_sealed_wrap_to (vault, sealed, id, out, sizes[i], wrapped, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (out, sizes[i], g_bytes_get_data (plain, NULL), sizes[i]);
+      g_assert_true (dc_vault_wrap_sealed_key (vault, sealed, id, wrapped_fill, &error));
+      g_assert_no_error (error);
+      /* a fresh nonce each time: two wraps of one key differ */
+      g_assert_true (memcmp (wrapped, wrapped_fill, sizeof wrapped) != 0);
+
+      by_query = g_bytes_new (wrapped, sizeof wrapped);
+      by_fill = g_bytes_new (wrapped_fill, sizeof wrapped_fill);
+      for (guint k = 0; k < 2; k++)
+        {
+          memset (out, 0, sizes[i] + 1);
+          g_assert_true (dc_vault_open_sealed_cached_to (vault, sealed, id, k == 0 ? by_query : by_fill, out,
+                                                         sizes[i], &error));
+          g_assert_no_error (error);
+          g_assert_cmpmem (out, sizes[i], g_bytes_get_data (reference, NULL), sizes[i]);
+        }
+    }
+}
+
+/* A wrapped key altered anywhere, moved to another record, cut short, or made by another
+ * store does not open anything, and the output is wiped. */
+static void
+test_read_key_refused (void)
+{
+  g_autoptr(DcVault) vault = dc_vault_new ();
+  g_autoptr(DcVault) other = dc_vault_new ();
+  g_autoptr(GBytes) plain = NULL, plain2 = NULL;
+  g_autoptr(GBytes) sealed = seal_random (vault, 200, &plain);
+  g_autoptr(GBytes) sealed2 = seal_random (vault, 200, &plain2);
+  g_autoptr(GError) error = NULL;
+  guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], foreign[DC_READ_KEY_WRAPPED_BYTES], out[200];
+  g_autoptr(GBytes) good = NULL;
+
+  g_assert_true (dc_vault_wrap_sealed_key (vault, sealed, 7, wrapped, NULL));
+  good = g_bytes_new (wrapped, sizeof wrapped);
+  for (gsize at = 0; at < sizeof wrapped; at++)
+    {
+      g_autoptr(GBytes) bad = NULL;
+
+      wrapped[at] ^= 0x01;
+      bad = g_bytes_new (wrapped, sizeof wrapped);
+      wrapped[at] ^= 0x01;
+      memset (out, 0xee, sizeof out);
+      g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed, 7, bad, out, sizeof out, &error));
+      g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+      g_assert_cmpstr (error->message, ==, "The cached read key of this record was altered and cannot be used.");
+      g_clear_error (&error);
+    }
+  /* moved: the key of record 7 offered for record 8 (whose payload it does not open either) */
+  g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed2, 8, good, out, sizeof out, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+  g_clear_error (&error);
+  g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed, 8, good, out, sizeof out, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+  g_clear_error (&error);
+  /* the right id but another record's payload: the key unwraps, the box does not open */
+  memset (out, 0xee, sizeof out);
+  g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed2, 7, good, out, sizeof out, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+  g_assert_cmpstr (error->message, ==, "The record could not be decrypted: it is damaged or was altered.");
+  for (gsize i = 0; i < sizeof out; i++)
+    g_assert_cmpint (out[i], ==, 0);
+  g_clear_error (&error);
+  {
+    g_autoptr(GBytes) shortened = g_bytes_new (wrapped, sizeof wrapped - 1);
+
+    g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed, 7, shortened, out, sizeof out, &error));
+    g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+    g_clear_error (&error);
+  }
+  /* another store's read key: its own wrap of the same payload id does not unwrap here */
+  {
+    g_autoptr(GBytes) theirs = NULL;
+
+    g_assert_true (dc_vault_wrap_sealed_key (other, sealed, 7, foreign, NULL));
+    theirs = g_bytes_new (foreign, sizeof foreign);
+    g_assert_false (dc_vault_open_sealed_cached_to (vault, sealed, 7, theirs, out, sizeof out, &error));
+    g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+    g_clear_error (&error);
+  }
+  /* and the genuine key still opens it */
+  g_assert_true (dc_vault_open_sealed_cached_to (vault, sealed, 7, good, out, sizeof out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (out, sizeof out, g_bytes_get_data (plain, NULL), sizeof out);
+}
+
+/* The counter's unlock has no read key: it can neither make nor use one. */
+static void
+test_read_key_pin_vault (void)
+{
+  g_autoptr(DcVault) vault = dc_vault_new ();
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = seal_random (vault, 50, &plain);
+  g_autoptr(DcKeySlot) slot = dc_vault_wrap_pin (vault, "12345678", NULL);
+  g_autoptr(DcVault) staff = dc_vault_unlock (slot, "12345678", NULL);
+  g_autoptr(GBytes) good = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 wrapped[DC_READ_KEY_WRAPPED_BYTES], out[50];
+
+  g_assert_nonnull (staff);
+  g_assert_true (dc_vault_wrap_sealed_key (vault, sealed, 3, wrapped, NULL));
+  good = g_bytes_new (wrapped, sizeof wrapped);
+  g_assert_false (dc_vault_open_sealed_cached_to (staff, sealed, 3, good, out, sizeof out, &error));
+  assert_permission (error);
+  g_clear_error (&error);
+  g_assert_false (dc_vault_wrap_sealed_key (staff, sealed, 3, wrapped, &error));
+  assert_permission (error);
+  g_clear_error (&error);
+  g_assert_false (dc_vault_open_sealed_wrap_to (staff, sealed, 3, out, sizeof out, wrapped, &error));
+  assert_permission (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -832,6 +1007,10 @@ main (int argc, char **argv)
   g_test_add_func ("/vault/pin-vault/powers", test_pin_vault_powers);
   g_test_add_func ("/vault/matches", test_matches);
   g_test_add_func ("/vault/seal", test_seal);
+  g_test_add_func ("/vault/read-key/construction", test_read_key_construction);
+  g_test_add_func ("/vault/read-key/same-bytes", test_read_key_same_bytes);
+  g_test_add_func ("/vault/read-key/refused", test_read_key_refused);
+  g_test_add_func ("/vault/read-key/pin-vault", test_read_key_pin_vault);
   g_test_add_func ("/vault/tier", test_tier);
   g_test_add_func ("/vault/sign", test_sign);
   g_test_add_func ("/vault/blind-index", test_blind_index);

@@ -14,7 +14,7 @@ typedef struct {
 static const Command commands[] = {
   { "init", dc_ctl_init, N_("Create a store: the first manager, the keys and the recovery key") },
   { "staff", dc_ctl_staff, N_("Add, list or unlock staff; reset a passphrase") },
-  { "terminal", dc_ctl_terminal, N_("Add or list terminals") },
+  { "terminal", dc_ctl_terminal, N_("Add, list, retire or change terminals") },
   { "checkin", dc_ctl_checkin, N_("Check a customer in from an identity document or a member number") },
   { "checkout", dc_ctl_checkout, N_("Check a customer out") },
   { "move", dc_ctl_move, N_("Move a customer to another terminal") },
@@ -30,6 +30,7 @@ static const Command commands[] = {
   { "request", dc_ctl_request, N_("Enter a police request in the ledger, or list the ledger") },
   { "query", dc_ctl_query, N_("Find the records police ask for (manager or auditor; audited)") },
   { "export", dc_ctl_export, N_("Write the signed bundle of records for a police request") },
+  { "read-keys", dc_ctl_read_keys, N_("Cache the keys that let police queries open identity records quickly") },
   { "verify-export", dc_ctl_verify_export, N_("Check a bundle written by export (needs no secret)") },
   { "report", dc_ctl_report, N_("Write the inspection report (PDF, no personal data)") },
   { "filing", dc_ctl_filing, N_("Changes to notify the police (変更届): list, mark filed, print") },

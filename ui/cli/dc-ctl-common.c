@@ -59,7 +59,7 @@ dc_ctl_parse (const char *name, const char *params, const char *summary, GOption
 
   common->passphrase_fd = common->pin_fd = common->new_passphrase_fd = common->recovery_fd = -1;
   chosen[n++] = shared[0];
-  if (which & DC_CTL_STAFF)
+  if (which & (DC_CTL_STAFF | DC_CTL_STAFF_OPTIONAL))
     chosen[n++] = shared[1];
   if (which & DC_CTL_PASSPHRASE)
     chosen[n++] = shared[2];

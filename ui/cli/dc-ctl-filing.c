@@ -145,14 +145,67 @@ filing_print (int argc, char **argv)
   return 0;
 }
 
+static int
+filing_notification_run (DcCtlCommon *common, const char *set, gboolean clear)
+{
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  if (set != NULL && clear)
+    return dc_ctl_usage ("%s", _("filing notification takes --set TEXT or --clear, not both."));
+  if ((set != NULL || clear) && (common->staff == NULL || *common->staff == '\0'))
+    return dc_ctl_usage ("%s", _("Say who is acting with --staff NAME."));
+  store = dc_ctl_open_store (common);
+  if (store == NULL)
+    return DC_CTL_EXIT_FAILED;
+  if (set != NULL || clear)
+    {
+      if ((manager = dc_ctl_sign_in_passphrase (store, common)) == NULL)
+        return DC_CTL_EXIT_FAILED;
+      if (!dc_filing_set_notification (store, manager, clear ? NULL : set, &error))
+        return dc_ctl_fail (error);
+    }
+  if (!dc_filing_get_notification (store, &text, &error))
+    return dc_ctl_fail (error);
+  g_print ("%s\n", text != NULL ? text : _("No notification details are on file."));
+  return 0;
+}
+
+static int
+filing_notification (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *set = NULL;
+  gboolean clear = FALSE;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING, &set,
+      N_("The notification as filed: police station, date, receipt number"), N_("TEXT") },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Remove the details on file"), NULL },
+    { NULL }
+  };
+  int rc = DC_CTL_EXIT_USAGE;
+
+  if (dc_ctl_parse ("filing notification", NULL,
+                    N_("Show the store's notification (届出) on file, which the inspection report prints; "
+                       "--set or --clear need a manager's passphrase."),
+                    entries, DC_CTL_STAFF_OPTIONAL | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    rc = filing_notification_run (&common, set, clear);
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
 int
 dc_ctl_filing (int argc, char **argv)
 {
   static const DcCtlSubcommand subcommands[] = {
-    { "list", filing_list }, { "filed", filing_filed }, { "print", filing_print }, { NULL }
+    { "list", filing_list }, { "filed", filing_filed }, { "print", filing_print },
+    { "notification", filing_notification }, { NULL }
   };
 
-  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl filing list|filed|print [OPTION…]"));
+  return dc_ctl_dispatch (argc, argv, subcommands,
+                          _("Usage: daicho-ctl filing list|filed|print|notification [OPTION…]"));
 }
 
 /* ---- selfcheck ---- */

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SCOPE_HELP \
   N_("SCOPE is one of: --at TIME (that instant: 14:32 means 14:32:00); --from TIME --to TIME (both " \
@@ -779,4 +780,49 @@ dc_ctl_report (int argc, char **argv)
   static const DcCtlSubcommand subcommands[] = { { "inspection", report_inspection }, { NULL } };
 
   return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl report inspection --out FILE.pdf"));
+}
+
+/* ---- read keys ---- */
+
+static gboolean
+read_keys_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\r%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT, done, total);
+  return TRUE;
+}
+
+int
+dc_ctl_read_keys (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) actor = NULL;
+  GError *error = NULL;
+  guint64 filled = 0;
+  gint64 t0;
+  gboolean ok;
+
+  if (!dc_ctl_parse ("read-keys", NULL,
+                     N_("Cache the key of every identity record that has none, so that police queries open the "
+                        "records quickly. Nothing is decrypted. Needs a manager's or auditor's passphrase; each "
+                        "batch is written to the audit chain. Safe to stop and run again."),
+                     entries, DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  store = dc_ctl_open_store (&common);
+  if (store != NULL)
+    actor = dc_ctl_sign_in_passphrase (store, &common);
+  dc_ctl_common_clear (&common);
+  if (actor == NULL)
+    return DC_CTL_EXIT_FAILED;
+  t0 = g_get_monotonic_time ();
+  ok = dc_identity_keys_fill (store, actor, read_keys_progress, NULL, &filled, &error);
+  if (isatty (STDERR_FILENO) && filled > 0)
+    g_printerr ("\n");
+  if (!ok)
+    return dc_ctl_fail (error);
+  g_print (_("Keys cached: %" PRIu64 " in %.1f s\n"), filled,
+           (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+  return 0;
 }

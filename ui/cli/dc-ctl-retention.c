@@ -13,7 +13,8 @@
 /* ---- holds ---- */
 
 /* @text as a point in store time (or with its own offset). With @end a date alone is the
- * end of that day (the start of the next), so "--to 2026-03-04" takes in the whole of the 4th. */
+ * end of that day (the start of the next), so "--to 2026-03-04" takes in the whole of the 4th.
+ * An unreadable time is a usage error, as in the police commands. */
 static gboolean
 parse_time_option (DcStore *store, const char *option, const char *text, gboolean end, gint64 *out)
 {
@@ -22,7 +23,7 @@ parse_time_option (DcStore *store, const char *option, const char *text, gboolea
 
   if (end ? dc_time_parse_end (text, tz, out, &error) : dc_time_parse (text, tz, out, &error))
     return TRUE;
-  g_printerr ("daicho-ctl: %s: %s\n", option, error->message);
+  dc_ctl_usage ("%s: %s", option, error->message);
   return FALSE;
 }
 
@@ -74,8 +75,9 @@ hold_add_check (const HoldArgs *a)
   return 0;
 }
 
-/* The scope from the options; FALSE after saying what is wrong. */
-static gboolean
+/* The scope from the options: 0, or the exit status after saying what is wrong (what the
+ * user typed wrong is a usage error; what the store refuses, a failure). */
+static int
 hold_scope (DcStore *store, const HoldArgs *a, DcHoldScope *scope)
 {
   g_autofree char *member = NULL;
@@ -85,36 +87,26 @@ hold_scope (DcStore *store, const HoldArgs *a, DcHoldScope *scope)
     {
       scope->kind = DC_HOLD_VISIT;
       scope->id = a->visit;
-      return TRUE;
+      return 0;
     }
   if (a->member != NULL)
     {
       if (!dc_member_number_check (a->member, &member))
-        {
-          g_printerr ("daicho-ctl: --member: %s\n", _("This is not a valid member number: check the digits."));
-          return FALSE;
-        }
+        return dc_ctl_usage ("--member: %s", _("This is not a valid member number: check the digits."));
       if (dc_hold_scope_for_member (store, member, scope, &error))
-        return TRUE;
-      dc_ctl_fail (error);
-      return FALSE;
+        return 0;
+      return dc_ctl_fail (error);
     }
   scope->kind = DC_HOLD_RANGE;
   if (!parse_time_option (store, "--from", a->from, FALSE, &scope->from)
       || !parse_time_option (store, "--to", a->to, TRUE, &scope->to))
-    return FALSE;
+    return DC_CTL_EXIT_USAGE;
   if (scope->from >= scope->to)
-    {
-      g_printerr ("daicho-ctl: %s\n", _("--from must be before --to."));
-      return FALSE;
-    }
+    return dc_ctl_usage ("%s", _("--from must be before --to."));
   for (guint i = 0; a->terminals != NULL && a->terminals[i] != NULL; i++)
     if (!dc_hold_scope_add_terminal (store, scope, a->terminals[i], &error))
-      {
-        dc_ctl_fail (error);
-        return FALSE;
-      }
-  return TRUE;
+      return dc_ctl_fail (error);
+  return 0;
 }
 
 static int
@@ -131,8 +123,13 @@ hold_add_run (DcCtlCommon *common, HoldArgs *a)
     return rc;
   rc = DC_CTL_EXIT_FAILED;
   store = dc_ctl_open_store (common);
+  if (store == NULL)
+    goto out;
   /* everything that can be wrong is said before the passphrase is asked for */
-  if (store == NULL || !hold_scope (store, a, &scope) || (actor = dc_ctl_sign_in_passphrase (store, common)) == NULL)
+  if ((rc = hold_scope (store, a, &scope)) != 0)
+    goto out;
+  rc = DC_CTL_EXIT_FAILED;
+  if ((actor = dc_ctl_sign_in_passphrase (store, common)) == NULL)
     goto out;
   if (!dc_hold_add (store, actor, &scope, a->reason, is_blank (a->reference) ? NULL : a->reference, 0, &id, &error))
     {

@@ -312,6 +312,16 @@ terminal_add (int argc, char **argv)
   return rc;
 }
 
+static const char *
+terminal_state_text (const DcTerminalRow *t)
+{
+  if (!t->active)
+    return _("retired");
+  if (t->out_of_order)
+    return _("out of order");
+  return t->open_session != 0 ? _("in use") : _("free");
+}
+
 static int
 terminal_list (int argc, char **argv)
 {
@@ -332,18 +342,111 @@ terminal_list (int argc, char **argv)
     {
       DcTerminalRow *t = &g_array_index (rows, DcTerminalRow, i);
       g_print ("%s\t%s\t%s\t%s\n", t->label, t->booth != NULL ? t->booth : "-",
-               t->filtered ? _("filtered") : "-",
-               !t->active || t->out_of_order ? _("out of order") : t->open_session != 0 ? _("in use") : _("free"));
+               t->filtered ? _("filtered") : "-", terminal_state_text (t));
     }
   return 0;
+}
+
+static int
+terminal_retire (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *label = NULL;
+  GOptionEntry entries[] = {
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("The terminal's label"), N_("LABEL") },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("terminal retire", NULL,
+                     N_("Retire a terminal for good: its records stay, its label is not used again. Needs a "
+                        "manager's passphrase."),
+                     entries, DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  if (label == NULL)
+    rc = dc_ctl_usage ("%s", _("terminal retire needs --label."));
+  else if ((store = dc_ctl_open_store (&common)) != NULL
+           && (manager = dc_ctl_sign_in_passphrase (store, &common)) != NULL)
+    {
+      if (dc_store_retire_terminal (store, manager, label, &error))
+        {
+          g_print (_("Retired terminal %s.\n"), label);
+          rc = 0;
+        }
+      else
+        rc = dc_ctl_fail (error);
+    }
+  dc_ctl_common_clear (&common);
+  return rc;
+}
+
+/* "yes" or "no" into 1 or 0; -1 for anything else. */
+static gint
+yes_no (const char *text)
+{
+  if (g_strcmp0 (text, "yes") == 0)
+    return 1;
+  if (g_strcmp0 (text, "no") == 0)
+    return 0;
+  return -1;
+}
+
+static int
+terminal_set (int argc, char **argv)
+{
+  DcCtlCommon common = { 0 };
+  g_autofree char *label = NULL, *booth = NULL, *kind = NULL, *filtered = NULL;
+  GOptionEntry entries[] = {
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("The terminal's label"), N_("LABEL") },
+    { "booth", 0, 0, G_OPTION_ARG_STRING, &booth, N_("The booth it stands in (\"\" for none)"), N_("BOOTH") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("booth, open_seat, flat or room"), N_("KIND") },
+    { "filtered", 0, 0, G_OPTION_ARG_STRING, &filtered, N_("Whether filtering software is installed"), N_("yes|no") },
+    { NULL }
+  };
+  g_autoptr(DcStore) store = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  DcTerminalChange change = { .filtered = -1 };
+  GError *error = NULL;
+  int rc = DC_CTL_EXIT_FAILED;
+
+  if (!dc_ctl_parse ("terminal set", NULL,
+                     N_("Change a terminal's booth, kind or filtering. Needs a manager's passphrase."), entries,
+                     DC_CTL_STAFF | DC_CTL_PASSPHRASE, &common, &argc, &argv))
+    return DC_CTL_EXIT_USAGE;
+  change.booth = booth;
+  change.kind = kind;
+  change.filtered = yes_no (filtered);
+  if (label == NULL || (booth == NULL && kind == NULL && filtered == NULL))
+    rc = dc_ctl_usage ("%s", _("terminal set needs --label and at least one of --booth, --kind, --filtered."));
+  else if (filtered != NULL && change.filtered < 0)
+    rc = dc_ctl_usage ("%s", _("--filtered takes yes or no."));
+  else if ((store = dc_ctl_open_store (&common)) != NULL
+           && (manager = dc_ctl_sign_in_passphrase (store, &common)) != NULL)
+    {
+      if (dc_store_change_terminal (store, manager, label, &change, &error))
+        {
+          g_print (_("Changed terminal %s.\n"), label);
+          rc = 0;
+        }
+      else
+        rc = dc_ctl_fail (error);
+    }
+  dc_ctl_common_clear (&common);
+  return rc;
 }
 
 int
 dc_ctl_terminal (int argc, char **argv)
 {
-  static const DcCtlSubcommand subcommands[] = { { "add", terminal_add }, { "list", terminal_list }, { NULL } };
+  static const DcCtlSubcommand subcommands[] = {
+    { "add", terminal_add }, { "list", terminal_list }, { "retire", terminal_retire }, { "set", terminal_set },
+    { NULL }
+  };
 
-  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl terminal add|list [OPTION…]"));
+  return dc_ctl_dispatch (argc, argv, subcommands, _("Usage: daicho-ctl terminal add|list|retire|set [OPTION…]"));
 }
 
 /* ---- status ---- */
@@ -356,7 +459,7 @@ dc_ctl_status (int argc, char **argv)
   g_autoptr(GArray) terminals = NULL;
   GError *error = NULL;
   int rc = DC_CTL_EXIT_FAILED;
-  guint free_terminals = 0, minors = 0;
+  guint free_terminals = 0, active_terminals = 0, minors = 0;
   gint64 now;
 
   store = dc_ctl_parse_open ("status",
@@ -373,10 +476,11 @@ dc_ctl_status (int argc, char **argv)
       DcTerminalRow *t = &g_array_index (terminals, DcTerminalRow, i);
       if (t->active && !t->out_of_order && t->open_session == 0)
         free_terminals++;
+      active_terminals += t->active ? 1 : 0;
     }
   now = dc_store_now (store);
   g_print ("%s%s\n", dc_store_name (store), dc_store_is_demo (store) ? _(" [DEMO — synthetic data]") : "");
-  g_print (_("%u in the store, %u of %u terminals free\n"), in->len, free_terminals, terminals->len);
+  g_print (_("%u in the store, %u of %u terminals free\n"), in->len, free_terminals, active_terminals);
   for (guint i = 0; i < in->len; i++)
     {
       DcPresenceRow *p = &g_array_index (in, DcPresenceRow, i);

@@ -35,6 +35,7 @@ typedef enum {
   DC_CTL_PIN            = 1 << 2,   /* --pin-fd N */
   DC_CTL_NEW_PASSPHRASE = 1 << 3,   /* --new-passphrase-fd N */
   DC_CTL_RECOVERY       = 1 << 4,   /* --recovery-fd N */
+  DC_CTL_STAFF_OPTIONAL = 1 << 5,   /* --staff NAME, needed only by some uses of the command */
 } DcCtlOptions;
 
 /* Parse @argv with @entries plus the shared options in @which; prints errors, returns FALSE
@@ -92,6 +93,7 @@ int dc_ctl_purge (int argc, char **argv);
 int dc_ctl_backup (int argc, char **argv);
 int dc_ctl_restore (int argc, char **argv);
 int dc_ctl_schedule (int argc, char **argv);
+int dc_ctl_read_keys (int argc, char **argv);
 int dc_ctl_request (int argc, char **argv);
 int dc_ctl_query (int argc, char **argv);
 int dc_ctl_export (int argc, char **argv);

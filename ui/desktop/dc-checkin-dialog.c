@@ -67,6 +67,7 @@ struct _DcCheckinDialog
   GPtrArray         *terminals;        /* labels (char *), as listed in terminal_row */
   char              *chosen_terminal;  /* picked by the clerk (or the caller): no more suggesting */
   gboolean           minor;
+  gboolean           new_customer;     /* the last check-in made a new member */
   gboolean           reveal_all;       /* after a save attempt every problem shows */
   gboolean           updating;         /* the code, not the clerk, is changing a widget */
   guint              touched;          /* bit (1 << DcField) per field the clerk has edited */
@@ -574,6 +575,7 @@ checked_in (DcCheckinDialog *self, const DcCheckinResult *result, const char *te
   g_autoptr(DcCheckinDialog) hold = g_object_ref (self);
 
   dc_session_changed (self->session);
+  self->new_customer = result->new_customer;
   g_signal_emit (self, signals[CHECKED_IN], 0, result->visit_id, result->member_number, terminal);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -845,6 +847,13 @@ bind_fields (GtkWidgetClass *widget_class)
       gtk_widget_class_bind_template_child_full (widget_class, info->label, FALSE,
                                                  G_STRUCT_OFFSET (DcCheckinDialog, note_labels) + slot);
     }
+}
+
+gboolean
+dc_checkin_dialog_made_new_member (DcCheckinDialog *self)
+{
+  g_return_val_if_fail (DC_IS_CHECKIN_DIALOG (self), FALSE);
+  return self->new_customer;
 }
 
 static void

@@ -18,5 +18,7 @@ DcCheckinDialog *dc_checkin_dialog_new (GtkWindow *parent, DcSession *session, c
 /* Ctrl+F: a returning customer without a card is looked up by name and date of birth
  * (dc_find_person) first; the form follows with those filled in. FALSE goes back to the form. */
 void             dc_checkin_dialog_set_find_mode (DcCheckinDialog *self, gboolean find);
+/* In a "checked-in" handler: was the customer new, a member number (and card 1) just issued? */
+gboolean         dc_checkin_dialog_made_new_member (DcCheckinDialog *self);
 
 G_END_DECLS

@@ -1,9 +1,10 @@
 /* ui/desktop/dc-counter-page.c — the counter screen: terminal board, in-store list, check-in, check-out, seat change. */
 #include "dc-counter-page.h"
-#include "dc-card.h"
+#include "dc-card-dialog.h"
 #include "dc-checkin.h"
 #include "dc-checkin-dialog.h"
-#include "dc-scan.h"
+#include "dc-counter-picker.h"
+#include "dc-counter-scan.h"
 #include "dc-terminal-item.h"
 #include "dc-visit-item.h"
 
@@ -55,7 +56,7 @@ struct _DcCounterPage
 
   Column               columns[N_COLUMNS];
   DcSession           *session;
-  DcScan              *scan;           /* while the counter shows */
+  DcCounterScan       *scan;           /* card scans, while the counter shows */
   AdwToast            *toast;          /* the one on screen, dismissed by the next */
   guint                tick;
   gint64               shown_minute;   /* store minute of the last refresh */
@@ -66,12 +67,6 @@ G_DEFINE_FINAL_TYPE (DcCounterPage, dc_counter_page, GTK_TYPE_WIDGET)
 /* ---- formatting ---- */
 
 static char *
-format_elapsed (gint minutes)
-{
-  return g_strdup_printf ("%d:%02d", minutes / 60, minutes % 60);
-}
-
-static char *
 format_store_time (DcCounterPage *self, gint64 at, const char *format)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at / G_USEC_PER_SEC);
@@ -80,24 +75,12 @@ format_store_time (DcCounterPage *self, gint64 at, const char *format)
   return g_date_time_format (local, format);
 }
 
-static char *
-format_curfew (gint minutes)
-{
-  if (minutes < 0)
-    return g_strdup ("");
-  if (minutes == 0)
-    return g_strdup (_("Curfew now"));
-  if (minutes >= 60)
-    return g_strdup_printf (_("%d h %02d min left"), minutes / 60, minutes % 60);
-  return g_strdup_printf (_("%d min left"), minutes);
-}
-
 /* The same, short enough for a tile. */
 static char *
 format_curfew_short (gint minutes)
 {
   if (minutes < 60)
-    return format_curfew (minutes);
+    return dc_counter_format_curfew (minutes);
   /* Translators: hours:minutes before a minor must leave, on a terminal tile */
   return g_strdup_printf (_("%d:%02d left"), minutes / 60, minutes % 60);
 }
@@ -143,18 +126,32 @@ on_toast_dismissed (AdwToast *toast, DcCounterPage *self)
     g_clear_object (&self->toast);
 }
 
-/* Only the newest confirmation matters at a busy counter: it replaces the one showing. */
+/* Only the newest confirmation matters at a busy counter: it replaces the one showing.
+ * With @member, the toast's button opens that member's card (10 s to reach it). */
 static void
-show_toast (DcCounterPage *self, const char *text)
+show_toast_with_card (DcCounterPage *self, const char *text, const char *member)
 {
   g_autofree char *markup = g_markup_escape_text (text, -1);
   AdwToast *toast = adw_toast_new (markup);
 
+  if (member != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Member Card"));
+      adw_toast_set_action_target_value (toast, g_variant_new_string (member));
+      adw_toast_set_action_name (toast, "counter.card");
+      adw_toast_set_timeout (toast, 10);
+    }
   if (self->toast != NULL)
     adw_toast_dismiss (self->toast);
   self->toast = g_object_ref (toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+show_toast (DcCounterPage *self, const char *text)
+{
+  show_toast_with_card (self, text, NULL);
 }
 
 /* ---- the board's tiles ---- */
@@ -247,7 +244,7 @@ tile_sync (Tile *tile)
   DcTerminalState state = dc_terminal_item_get_state (item);
   gboolean in_use = state == DC_TERMINAL_IN_USE;
   gint to_curfew = dc_terminal_item_get_minutes_to_curfew (item);
-  g_autofree char *elapsed = in_use ? format_elapsed (dc_terminal_item_get_elapsed (item)) : g_strdup ("");
+  g_autofree char *elapsed = in_use ? dc_counter_format_elapsed (dc_terminal_item_get_elapsed (item)) : g_strdup ("");
   g_autofree char *curfew = format_curfew_short (to_curfew);
   const char *classes[] = { "terminal-tile", state_class (state), NULL };
 
@@ -329,7 +326,7 @@ cell_sync (GtkListItem *list_item)
       gtk_label_set_text (label, text);
       break;
     case CELL_ELAPSED:
-      text = format_elapsed (dc_visit_item_get_elapsed (item));
+      text = dc_counter_format_elapsed (dc_visit_item_get_elapsed (item));
       gtk_label_set_text (label, text);
       break;
     case CELL_MINOR:
@@ -337,7 +334,7 @@ cell_sync (GtkListItem *list_item)
       break;
     case CELL_CURFEW:
       minutes = dc_visit_item_get_minutes_to_curfew (item);
-      text = format_curfew (minutes);
+      text = dc_counter_format_curfew (minutes);
       gtk_label_set_text (label, text);
       if (minutes >= 0 && minutes <= CURFEW_SOON_MINUTES)
         gtk_widget_add_css_class (GTK_WIDGET (label), "curfew-soon");
@@ -561,6 +558,15 @@ update_summaries (DcCounterPage *self, const DcBoard *board)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.move", board->visits->len > 0);
 }
 
+/* A retired terminal is kept for the records, not for the counter. */
+static void
+drop_retired (DcBoard *board)
+{
+  for (guint i = board->terminals->len; i-- > 0;)
+    if (g_array_index (board->terminals, DcBoardTerminal, i).retired)
+      g_array_remove_index (board->terminals, i);
+}
+
 /* Nothing about customers stays in the widgets of a locked counter. */
 static void
 clear (DcCounterPage *self)
@@ -593,6 +599,7 @@ dc_counter_page_refresh (DcCounterPage *self)
       show_toast (self, error->message);
       return;
     }
+  drop_retired (board);
   update_terminals (self, board);
   update_visits (self, board);
   update_summaries (self, board);
@@ -674,7 +681,6 @@ typedef struct {
   char          *member;
   gint64         visit_id;
   gboolean       minor;
-  char          *card;       /* the scanned card payload, for a check-in by card */
 } Choice;
 
 static Choice *
@@ -700,7 +706,6 @@ choice_copy (const Choice *choice)
   copy->member = g_strdup (choice->member);
   copy->visit_id = choice->visit_id;
   copy->minor = choice->minor;
-  copy->card = g_strdup (choice->card);
   return copy;
 }
 
@@ -710,7 +715,6 @@ choice_free (Choice *choice)
   g_object_unref (choice->self);
   g_free (choice->terminal);
   g_free (choice->member);
-  g_free (choice->card);
   g_free (choice);
 }
 
@@ -729,7 +733,17 @@ on_checked_in (DcCheckinDialog *dialog, gint64 visit_id, const char *member, con
   g_autofree char *text = g_strdup_printf (_("%s: member %s checked in."), terminal, member);
 
   select_terminal (self, terminal);
-  show_toast (self, text);
+  /* a new member leaves with a card: the toast opens it, to print or to scan from the screen */
+  show_toast_with_card (self, text, dc_checkin_dialog_made_new_member (dialog) ? member : NULL);
+}
+
+static void
+card_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  DcCounterPage *self = DC_COUNTER_PAGE (widget);
+
+  if (dc_session_get_signed_in (self->session))
+    dc_card_dialog_present (parent_window (self), self->session, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -837,7 +851,7 @@ do_move (Choice *choice, const char *to)
   show_toast (self, text);
 }
 
-/* ---- the terminal picker: pick a terminal from a list, or type or scan it ---- */
+/* ---- the terminal picker (dc-counter-picker.c), for a choice ---- */
 
 /* Takes @choice: the one the picker was opened for, or else the picked terminal's. */
 typedef void (*PickFunc) (Choice *choice, DcTerminalItem *picked);
@@ -846,201 +860,40 @@ typedef struct {
   DcCounterPage *self;
   Choice        *choice;   /* NULL when picking whose terminal it is */
   PickFunc       func;
-  GtkWindow     *window;
-  GtkLabel      *error;    /* under the entry, when there is one */
-  GPtrArray     *items;    /* the DcTerminalItem offered, in row order */
-} Picker;
+} Pending;
 
 static void
-picker_free (gpointer data)
+pending_free (gpointer data)
 {
-  Picker *picker = data;
+  Pending *pending = data;
 
-  g_clear_pointer (&picker->choice, choice_free);
-  g_ptr_array_unref (picker->items);
-  g_object_unref (picker->self);
-  g_free (picker);
+  g_clear_pointer (&pending->choice, choice_free);
+  g_object_unref (pending->self);
+  g_free (pending);
 }
 
 static void
-picker_pick (Picker *picker, DcTerminalItem *item)
+on_picked (DcTerminalItem *picked, gpointer data)
 {
-  g_autoptr(DcTerminalItem) picked = g_object_ref (item);
-  Choice *choice = picker->choice != NULL ? picker->choice : choice_new (picker->self, item);
-  PickFunc func = picker->func;
+  Pending *pending = data;
+  Choice *choice = pending->choice != NULL ? g_steal_pointer (&pending->choice) : choice_new (pending->self, picked);
 
-  picker->choice = NULL;
-  gtk_window_destroy (picker->window);   /* the picker goes with it */
-  func (choice, picked);
+  pending->func (choice, picked);
+  pending_free (pending);
 }
 
-static void
-on_picker_row_activated (GtkListBox *list, GtkListBoxRow *row, Picker *picker)
-{
-  picker_pick (picker, g_ptr_array_index (picker->items, gtk_list_box_row_get_index (row)));
-}
-
-/* A scanned or typed terminal label or member number. */
-static void
-on_picker_entry_activate (GtkEntry *entry, Picker *picker)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-
-  for (guint i = 0; i < picker->items->len; i++)
-    {
-      DcTerminalItem *item = g_ptr_array_index (picker->items, i);
-
-      if (g_ascii_strcasecmp (text, dc_terminal_item_get_label (item)) == 0
-          || g_strcmp0 (text, dc_terminal_item_get_member (item)) == 0)
-        {
-          picker_pick (picker, item);
-          return;
-        }
-    }
-  gtk_label_set_text (picker->error, _("No customer on that terminal or with that member number."));
-  gtk_widget_set_visible (GTK_WIDGET (picker->error), TRUE);
-}
-
-static GtkWidget *
-picker_row (DcTerminalItem *item)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  g_autofree char *elapsed = NULL;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dc_terminal_item_get_label (item));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  if (dc_terminal_item_get_state (item) == DC_TERMINAL_IN_USE)
-    {
-      elapsed = format_elapsed (dc_terminal_item_get_elapsed (item));
-      /* Translators: a member number and the time in the store (H:MM) */
-      g_string_append_printf (subtitle, _("Member %s · %s"), dc_terminal_item_get_member (item), elapsed);
-      if (dc_terminal_item_get_minor (item))
-        g_string_append_printf (subtitle, " · %s", _("Minor"));
-    }
-  else if (dc_terminal_item_get_booth (item) != NULL)
-    g_string_append_printf (subtitle, _("Booth %s"), dc_terminal_item_get_booth (item));
-  if (dc_terminal_item_get_state (item) != DC_TERMINAL_IN_USE && dc_terminal_item_get_filtered (item))
-    g_string_append_printf (subtitle, " · %s", _("Filtered"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  return row;
-}
-
-/* The entry for a scanned or typed terminal or member number, and its error line. */
-static GtkWidget *
-picker_add_entry (Picker *picker, GtkBox *body)
-{
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Terminal or member number"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Terminal or member number"), -1);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_picker_entry_activate), picker);
-  gtk_box_append (body, entry);
-
-  picker->error = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (picker->error, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (picker->error), "field-error");
-  gtk_widget_set_visible (GTK_WIDGET (picker->error), FALSE);
-  gtk_box_append (body, GTK_WIDGET (picker->error));
-  return entry;
-}
-
-static GtkListBox *
-picker_add_list (Picker *picker, GtkBox *body, const char *prompt)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_widget_set_valign (list, GTK_ALIGN_START);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, prompt, -1);
-  for (guint i = 0; i < picker->items->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (list), picker_row (g_ptr_array_index (picker->items, i)));
-  g_signal_connect (list, "row-activated", G_CALLBACK (on_picker_row_activated), picker);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (body, scrolled);
-  return GTK_LIST_BOX (list);
-}
-
-/* A modal window over the counter that Escape closes. */
-static GtkWindow *
-picker_window_new (DcCounterPage *self, const char *title, GtkWidget *body)
-{
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-
-  gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent_window (self));
-  gtk_window_set_default_size (GTK_WINDOW (window), 440, 520);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (window, shortcuts);
-  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
-  gtk_box_append (GTK_BOX (box), body);
-  adw_window_set_content (ADW_WINDOW (window), box);
-  return GTK_WINDOW (window);
-}
-
-/* A small modal list of @items; Enter on a row (or on a scanned label in the entry) picks it.
- * Takes @choice (may be NULL). */
+/* Takes @choice (may be NULL). */
 static void
 open_picker (DcCounterPage *self, const char *title, const char *prompt, GPtrArray *items, gboolean with_entry,
              Choice *choice, PickFunc func)
 {
-  Picker *picker = g_new0 (Picker, 1);
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *label = gtk_label_new (prompt);
-  GtkWidget *focus = NULL;
-  GtkListBox *list;
+  Pending *pending = g_new0 (Pending, 1);
 
-  picker->self = g_object_ref (self);
-  picker->choice = choice;
-  picker->func = func;
-  picker->items = g_ptr_array_ref (items);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  g_object_set (body, "margin-start", 12, "margin-end", 12, "margin-top", 12, "margin-bottom", 12, NULL);
-  gtk_box_append (GTK_BOX (body), label);
-  if (with_entry)
-    focus = picker_add_entry (picker, GTK_BOX (body));
-  list = picker_add_list (picker, GTK_BOX (body), prompt);
-  /* a scanner types into the entry; otherwise Enter takes the first (preferred) terminal */
-  if (focus == NULL && items->len > 0)
-    focus = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
-
-  picker->window = picker_window_new (self, title, body);
-  g_object_set_data_full (G_OBJECT (picker->window), "dc-picker", picker, picker_free);
-  gtk_window_present (picker->window);
-  if (focus != NULL)
-    gtk_widget_grab_focus (focus);
-  /* show which row Enter takes, before any arrow key was pressed */
-  gtk_window_set_focus_visible (picker->window, TRUE);
-}
-
-static GPtrArray *
-terminals_in (DcCounterPage *self, DcTerminalState state)
-{
-  GListModel *model = G_LIST_MODEL (self->terminals);
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      DcTerminalItem *item = g_list_model_get_item (model, i);
-
-      if (dc_terminal_item_get_state (item) == state)
-        g_ptr_array_add (items, item);
-      else
-        g_object_unref (item);
-    }
-  return items;
+  pending->self = g_object_ref (self);
+  pending->choice = choice;
+  pending->func = func;
+  dc_counter_picker_open (parent_window (self), title, NULL, prompt, items, with_entry, on_picked, pending,
+                          pending_free);
 }
 
 static void
@@ -1050,33 +903,12 @@ picked_destination (Choice *choice, DcTerminalItem *to)
   choice_free (choice);
 }
 
-/* Free terminals for this customer, in the order dc_board_suggest () prefers: a minor only
- * on filtered ones (dc_move refuses the others anyway); an adult on unfiltered ones first, so
- * that filtered terminals stay free for minors. */
-static GPtrArray *
-destinations (DcCounterPage *self, gboolean minor)
-{
-  g_autoptr(GPtrArray) free_ones = terminals_in (self, DC_TERMINAL_FREE);
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < free_ones->len; i++)
-      {
-        DcTerminalItem *item = g_ptr_array_index (free_ones, i);
-        gboolean filtered = dc_terminal_item_get_filtered (item);
-
-        if ((minor && filtered && pass == 0) || (!minor && filtered == (pass == 1)))
-          g_ptr_array_add (items, g_object_ref (item));
-      }
-  return items;
-}
-
 /* Takes @choice. */
 static void
 pick_destination (Choice *choice)
 {
   DcCounterPage *self = choice->self;
-  g_autoptr(GPtrArray) items = destinations (self, choice->minor);
+  g_autoptr(GPtrArray) items = dc_counter_destinations (G_LIST_MODEL (self->terminals), choice->minor);
   g_autofree char *title = NULL;
   g_autofree char *prompt = NULL;
 
@@ -1115,7 +947,7 @@ selected_in_use (DcCounterPage *self)
 static void
 pick_in_use (DcCounterPage *self, const char *title, PickFunc func)
 {
-  g_autoptr(GPtrArray) items = terminals_in (self, DC_TERMINAL_IN_USE);
+  g_autoptr(GPtrArray) items = dc_counter_terminals_in (G_LIST_MODEL (self->terminals), DC_TERMINAL_IN_USE);
 
   if (items->len == 0)
     {
@@ -1154,171 +986,24 @@ move_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     pick_in_use (self, _("Seat Change"), picked_source_for_move);
 }
 
-/* ---- a member card scanned: check-in with the suggested terminal focused ---- */
-
-static void pick_for_card (Choice *choice, gboolean minor, const char *why);
+/* ---- a member card scanned (dc-counter-scan.c) ---- */
 
 static void
-picked_for_card (Choice *choice, DcTerminalItem *to)
+on_scan_toast (DcCounterScan *scan, const char *text, DcCounterPage *self)
 {
-  DcCounterPage *self = choice->self;
-  DcActor *actor = dc_session_get_actor (self->session);
-  DcCheckinResult result = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *terminal = dc_terminal_item_get_label (to);
-
-  if (actor != NULL
-      && !dc_checkin_card (dc_session_get_store (self->session), actor, choice->card, terminal, &result, &error))
-    {
-      /* the counter learns that a member is a minor only here: offer the filtered terminals */
-      if (g_error_matches (error, DC_ERROR, DC_ERROR_TERMINAL_NOT_FILTERED))
-        {
-          pick_for_card (choice, TRUE, error->message);
-          return;
-        }
-      show_toast (self, error->message);
-    }
-  else if (actor != NULL)
-    {
-      dc_session_changed (self->session);
-      select_terminal (self, terminal);
-      text = g_strdup_printf (_("%s: member %s checked in."), terminal, result.member_number);
-      show_toast (self, text);
-      dc_checkin_result_clear (&result);
-    }
-  choice_free (choice);
-}
-
-/* Takes @choice. The first row is the terminal dc_board_suggest () would choose: Enter takes it. */
-static void
-pick_for_card (Choice *choice, gboolean minor, const char *why)
-{
-  DcCounterPage *self = choice->self;
-  g_autoptr(GPtrArray) items = destinations (self, minor);
-  g_autofree char *title = NULL;
-  g_autofree char *prompt = NULL;
-  DcTerminalItem *first;
-
-  if (items->len == 0)
-    {
-      show_toast (self, minor ? _("No filtered terminal is free for this minor.") : _("No terminal is free."));
-      choice_free (choice);
-      return;
-    }
-  first = g_ptr_array_index (items, 0);
-  title = g_strdup_printf (_("Check In — Member %s"), choice->member);
-  if (why != NULL)
-    prompt = g_strdup_printf (_("%s Press Enter for %s, or choose another filtered terminal."), why,
-                              dc_terminal_item_get_label (first));
-  else
-    prompt = g_strdup_printf (_("Card checked. Press Enter to check member %s in on %s, or choose another terminal."),
-                              choice->member, dc_terminal_item_get_label (first));
-  open_picker (self, title, prompt, items, FALSE, choice, picked_for_card);
-}
-
-/* The document check-in already open over the counter (the card came while typing), or NULL. */
-static GtkWindow *
-open_checkin_dialog (DcCounterPage *self)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (DC_IS_CHECKIN_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
-          && gtk_window_get_transient_for (window) == parent_window (self))
-        return window;   /* the list keeps it */
-    }
-  return NULL;
+  show_toast (self, text);
 }
 
 static void
-on_refusal_response (AdwMessageDialog *dialog, const char *response, DcCounterPage *self)
+on_scan_select (DcCounterScan *scan, const char *terminal, DcCounterPage *self)
 {
-  GtkWindow *open = open_checkin_dialog (self);
-
-  if (g_strcmp0 (response, "document") != 0)
-    return;
-  if (open != NULL)
-    gtk_window_present (open);
-  else
-    open_checkin (self, selected_free_label (self), FALSE);
-}
-
-/* A card that is no proof here: say why, and offer the check from a document. */
-static void
-refuse_card (DcCounterPage *self, DcCardCheck check, const GError *error)
-{
-  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), _("Card Not Accepted"), error->message);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
-  if (check != DC_CARD_FAILED)
-    {
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "document", _("Check a _Document"), NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "document", ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "document");
-    }
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_refusal_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static const char *
-terminal_of_member (DcCounterPage *self, const char *member)
-{
-  GListModel *model = G_LIST_MODEL (self->terminals);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(DcTerminalItem) item = g_list_model_get_item (model, i);
-
-      if (dc_terminal_item_get_state (item) == DC_TERMINAL_IN_USE
-          && g_strcmp0 (dc_terminal_item_get_member (item), member) == 0)
-        return dc_terminal_item_get_label (item);   /* the store keeps the item alive */
-    }
-  return NULL;
+  select_terminal (self, terminal);
 }
 
 static void
-on_scanned (DcScan *scan, const char *payload, DcCounterPage *self)
+on_scan_check_document (DcCounterScan *scan, DcCounterPage *self)
 {
-  DcActor *actor = dc_session_get_actor (self->session);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *member = NULL;
-  g_autofree char *text = NULL;
-  const char *terminal;
-  DcCardCheck check;
-  Choice *choice;
-
-  if (actor == NULL)
-    return;
-  check = dc_card_check (dc_session_get_store (self->session), dc_actor_vault (actor), payload, &member, &error);
-  if (check != DC_CARD_VALID)
-    {
-      refuse_card (self, check, error);
-      return;
-    }
-  terminal = terminal_of_member (self, member);
-  if (terminal != NULL)
-    {
-      select_terminal (self, terminal);
-      text = g_strdup_printf (_("Member %s is already in the store, on %s."), member, terminal);
-      show_toast (self, text);
-      return;
-    }
-  choice = g_new0 (Choice, 1);
-  choice->self = g_object_ref (self);
-  choice->member = g_steal_pointer (&member);
-  choice->card = g_strdup (payload);
-  pick_for_card (choice, FALSE, NULL);
-}
-
-static void
-on_scan_broken (DcScan *scan, DcCounterPage *self)
-{
-  show_toast (self, _("The card was not read completely. Scan it again."));
+  open_checkin (self, selected_free_label (self), FALSE);
 }
 
 /* ---- activating a tile or a row: the obvious next step for that terminal ---- */
@@ -1336,7 +1021,7 @@ static void
 offer_actions (DcCounterPage *self, DcTerminalItem *item)
 {
   Choice *choice = choice_new (self, item);
-  g_autofree char *elapsed = format_elapsed (dc_terminal_item_get_elapsed (item));
+  g_autofree char *elapsed = dc_counter_format_elapsed (dc_terminal_item_get_elapsed (item));
   GtkWidget *dialog = adw_message_dialog_new (parent_window (self), choice->terminal, NULL);
 
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("Member %s, in the store for %s."),
@@ -1419,9 +1104,11 @@ dc_counter_page_map (GtkWidget *widget)
   /* a card is recognised wherever the focus is on the counter and its dialogs */
   if (self->scan == NULL && GTK_IS_WINDOW (gtk_widget_get_root (widget)))
     {
-      self->scan = dc_scan_new (GTK_WINDOW (gtk_widget_get_root (widget)));
-      g_signal_connect_object (self->scan, "scanned", G_CALLBACK (on_scanned), self, 0);
-      g_signal_connect_object (self->scan, "broken", G_CALLBACK (on_scan_broken), self, 0);
+      self->scan = dc_counter_scan_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->session,
+                                        G_LIST_MODEL (self->terminals));
+      g_signal_connect_object (self->scan, "toast", G_CALLBACK (on_scan_toast), self, 0);
+      g_signal_connect_object (self->scan, "select", G_CALLBACK (on_scan_select), self, 0);
+      g_signal_connect_object (self->scan, "check-document", G_CALLBACK (on_scan_check_document), self, 0);
     }
   gtk_widget_grab_focus (GTK_WIDGET (self->board));
 }
@@ -1486,6 +1173,7 @@ dc_counter_page_class_init (DcCounterPageClass *klass)
   gtk_widget_class_install_action (widget_class, "counter.checkout", NULL, checkout_action);
   gtk_widget_class_install_action (widget_class, "counter.move", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "counter.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "counter.card", "s", card_action);
 }
 
 static void

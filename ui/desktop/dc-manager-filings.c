@@ -18,6 +18,7 @@ struct _DcManagerFilings
   GtkLabel          *banner_label;
   GtkListBox        *list;
   GtkWidget         *note_row;
+  GtkWidget         *notification_row;
   GtkLabel          *filed_error;
   GtkWidget         *check_group;
   GtkLabel          *last_check;
@@ -146,6 +147,18 @@ show_last_check (DcManagerFilings *self)
   dc_self_check_clear (&check);
 }
 
+/* The notification on file, unless the manager is editing it. */
+static void
+show_notification (DcManagerFilings *self)
+{
+  g_autofree char *text = NULL;
+
+  if (gtk_widget_has_focus (self->notification_row) || gtk_widget_get_focus_child (self->notification_row) != NULL)
+    return;
+  if (dc_filing_get_notification (dc_session_get_store (self->session), &text, NULL))
+    gtk_editable_set_text (GTK_EDITABLE (self->notification_row), text != NULL ? text : "");
+}
+
 static void
 reload (DcManagerFilings *self)
 {
@@ -182,6 +195,7 @@ reload (DcManagerFilings *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "filings.file-all", self->can_manage && reminder.pending > 0);
   set_attention (self, reminder_text != NULL);
   show_last_check (self);
+  show_notification (self);
 }
 
 /* ---- marking filed ---- */
@@ -233,6 +247,32 @@ static void
 on_note_changed (DcManagerFilings *self)
 {
   show_error (self->filed_error, NULL);
+}
+
+/* ---- the notification on file ---- */
+
+static void
+do_notification (GtkWidget *widget, DcActor *manager)
+{
+  DcManagerFilings *self = DC_MANAGER_FILINGS (widget);
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->notification_row));
+
+  if (!dc_filing_set_notification (dc_session_get_store (self->session), manager, text, &error))
+    {
+      dc_manager_window_toast (widget, error->message);
+      gtk_widget_grab_focus (self->notification_row);
+      return;
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->list));
+  dc_session_changed (self->session);
+  dc_manager_window_toast (widget, _("The notification details were saved."));
+}
+
+static void
+on_notification_apply (DcManagerFilings *self)
+{
+  dc_step_up_then (GTK_WIDGET (self), self->session, do_notification);
 }
 
 /* ---- the self-inspection ---- */
@@ -420,6 +460,7 @@ dc_manager_filings_set_can_manage (DcManagerFilings *self, gboolean can_manage)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "filings.file-all", can_manage);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "filings.check", can_manage);
   gtk_widget_set_sensitive (self->note_row, can_manage);
+  gtk_widget_set_sensitive (self->notification_row, can_manage);
   gtk_widget_set_sensitive (self->check_group, can_manage);
   gtk_widget_set_sensitive (self->check_note_row, can_manage);
   if (self->session != NULL)
@@ -463,12 +504,14 @@ dc_manager_filings_class_init (DcManagerFilingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, banner_label);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, list);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, note_row);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, notification_row);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, filed_error);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, check_group);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, last_check);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, check_note_row);
   gtk_widget_class_bind_template_child (widget_class, DcManagerFilings, check_error);
   gtk_widget_class_bind_template_callback (widget_class, on_note_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_notification_apply);
 
   gtk_widget_class_install_action (widget_class, "filings.filed", "x", filed_action);
   gtk_widget_class_install_action (widget_class, "filings.file-all", NULL, filed_action);

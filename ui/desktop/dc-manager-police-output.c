@@ -170,14 +170,18 @@ dc_manager_police_export_to (DcManagerPolice *self, const char *parent_dir)
       return NULL;
     }
 
-  /* a lock cannot come from the keyboard now, but the page and the session outlive the
-   * export whatever happens while the bar redraws */
+  /* the progress bar lets the main loop turn: the idle lock or Ctrl+L in a dialog may come
+   * meanwhile. The held session keeps the manager's keys until the export is done; the page
+   * and the session outlive it whatever happens while the bar redraws */
   alive = g_object_ref (self);
   session = g_object_ref (self->session);
+  dc_session_hold (session);
   set_busy (self, TRUE);
   ok = dc_export_bundle (dc_session_get_store (session), actor, request, &self->scope,
                          gtk_switch_get_active (self->hold_switch), out_dir, on_progress, self, &summary, &error);
   set_busy (self, FALSE);
+  /* a lock asked for during the export happens now: the page may be emptied by it */
+  dc_session_release (session);
   if (self->session == NULL)
     {
       dc_export_summary_clear (&summary);

@@ -2,6 +2,7 @@
 #include "dc-manager-window.h"
 #include "dc-manager-audit.h"
 #include "dc-manager-filings.h"
+#include "dc-manager-members.h"
 #include "dc-manager-police.h"
 #include "dc-manager-records.h"
 #include "dc-manager-staff.h"
@@ -21,6 +22,7 @@ struct _DcManagerWindow
   AdwToastOverlay      *toasts;
   AdwViewStack         *stack;
   DcManagerRecords     *records;
+  DcManagerMembers     *members;
   DcManagerStaff       *staff;
   DcManagerTerminals   *terminals;
   DcManagerFilings     *filings;
@@ -41,6 +43,7 @@ static void
 set_can_manage (DcManagerWindow *self, gboolean can_manage)
 {
   dc_manager_records_set_can_manage (self->records, can_manage);
+  dc_manager_members_set_can_manage (self->members, can_manage);
   dc_manager_staff_set_can_manage (self->staff, can_manage);
   dc_manager_terminals_set_can_manage (self->terminals, can_manage);
   dc_manager_filings_set_can_manage (self->filings, can_manage);
@@ -162,6 +165,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = dc_manager_window_dispose;
 
   g_type_ensure (DC_TYPE_MANAGER_RECORDS);
+  g_type_ensure (DC_TYPE_MANAGER_MEMBERS);
   g_type_ensure (DC_TYPE_MANAGER_STAFF);
   g_type_ensure (DC_TYPE_MANAGER_TERMINALS);
   g_type_ensure (DC_TYPE_MANAGER_FILINGS);
@@ -175,6 +179,7 @@ dc_manager_window_class_init (DcManagerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, records);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, members);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, staff);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, terminals);
   gtk_widget_class_bind_template_child (widget_class, DcManagerWindow, filings);
@@ -202,6 +207,7 @@ dc_manager_window_new (GtkWindow *parent, DcSession *session)
   self->session = g_object_ref (session);
   g_signal_connect_object (session, "locked", G_CALLBACK (on_locked), self, G_CONNECT_SWAPPED);
   dc_manager_records_set_session (self->records, session);
+  dc_manager_members_set_session (self->members, session);
   dc_manager_staff_set_session (self->staff, session);
   dc_manager_terminals_set_session (self->terminals, session);
   dc_manager_filings_set_session (self->filings, session);

@@ -1,5 +1,6 @@
 /* ui/desktop/dc-session.c — the open store, the signed-in clerk, the manager step-up, change notification. */
 #include "dc-session.h"
+#include "dc-police.h"
 
 struct _DcSession
 {
@@ -9,6 +10,9 @@ struct _DcSession
   DcActor *manager;
   gint64   manager_until;   /* monotonic µs */
   guint    step_up_seconds;
+  guint    holds;
+  gboolean lock_pending;
+  guint    fill_source;     /* caching read keys while a manager is stepped up */
 };
 
 G_DEFINE_FINAL_TYPE (DcSession, dc_session, G_TYPE_OBJECT)
@@ -24,6 +28,7 @@ dc_session_finalize (GObject *object)
 {
   DcSession *self = DC_SESSION (object);
 
+  g_clear_handle_id (&self->fill_source, g_source_remove);
   g_clear_pointer (&self->actor, dc_actor_free);
   g_clear_pointer (&self->manager, dc_actor_free);
   g_clear_pointer (&self->store, dc_store_free);
@@ -108,6 +113,13 @@ dc_session_lock (DcSession *self)
 {
   gboolean was = self->actor != NULL;
 
+  if (self->holds > 0)
+    {
+      self->lock_pending = TRUE;
+      return;
+    }
+  self->lock_pending = FALSE;
+  g_clear_handle_id (&self->fill_source, g_source_remove);
   g_clear_pointer (&self->actor, dc_actor_free);
   g_clear_pointer (&self->manager, dc_actor_free);
   if (was)
@@ -116,6 +128,22 @@ dc_session_lock (DcSession *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF_NAME]);
     }
   g_signal_emit (self, signals[LOCKED], 0);
+}
+
+void
+dc_session_hold (DcSession *self)
+{
+  g_return_if_fail (DC_IS_SESSION (self));
+  self->holds++;
+}
+
+void
+dc_session_release (DcSession *self)
+{
+  g_return_if_fail (DC_IS_SESSION (self));
+  g_return_if_fail (self->holds > 0);
+  if (--self->holds == 0 && self->lock_pending)
+    dc_session_lock (self);
 }
 
 gboolean
@@ -136,6 +164,28 @@ dc_session_get_staff_name (DcSession *self)
   return self->actor != NULL ? dc_actor_name (self->actor) : NULL;
 }
 
+/* One batch of read keys (docs/decisions.md, "Police read keys") when nothing else is to be
+ * done, while the manager's unlock lasts: a later police query then opens those records
+ * without X25519. Any failure just stops it; a query caches what it opens anyway. */
+static gboolean
+fill_read_keys (gpointer user_data)
+{
+  DcSession *self = user_data;
+  DcActor *manager;
+  gboolean more = FALSE;
+
+  /* long work holding the session may be inside its own transaction: wait for it */
+  if (self->holds > 0)
+    return G_SOURCE_CONTINUE;
+  manager = dc_session_get_manager (self);
+  if (manager == NULL || !dc_identity_keys_fill_step (self->store, manager, &more, NULL) || !more)
+    {
+      self->fill_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 dc_session_step_up (DcSession *self, const char *manager_name, const char *passphrase, GError **error)
 {
@@ -146,13 +196,15 @@ dc_session_step_up (DcSession *self, const char *manager_name, const char *passp
   g_clear_pointer (&self->manager, dc_actor_free);
   self->manager = manager;
   self->manager_until = g_get_monotonic_time () + (gint64) self->step_up_seconds * G_USEC_PER_SEC;
+  if (self->fill_source == 0 && dc_actor_can_read_identity (manager))
+    self->fill_source = g_idle_add_full (G_PRIORITY_LOW, fill_read_keys, self, NULL);
   return TRUE;
 }
 
 DcActor *
 dc_session_get_manager (DcSession *self)
 {
-  if (self->manager != NULL && g_get_monotonic_time () > self->manager_until)
+  if (self->manager != NULL && self->holds == 0 && g_get_monotonic_time () > self->manager_until)
     g_clear_pointer (&self->manager, dc_actor_free);
   return self->manager;
 }

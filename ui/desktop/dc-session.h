@@ -19,8 +19,14 @@ DcStore    *dc_session_get_store (DcSession *self);
 
 /* Counter sign-in with a PIN: emits "notify::signed-in". */
 gboolean    dc_session_sign_in (DcSession *self, const char *staff_name, const char *pin, GError **error);
-/* Forget the signed-in staff member and any step-up: emits "locked". */
+/* Forget the signed-in staff member and any step-up: emits "locked". While the session
+ * is held, the lock waits for the last release. */
 void        dc_session_lock (DcSession *self);
+/* Long work that uses the unlocked actors and lets the main loop turn (an export with a
+ * progress bar) holds the session, so an idle lock or Ctrl+L meanwhile cannot free the
+ * keys under it: the lock (and the step-up's expiry) happens at the last release. */
+void        dc_session_hold (DcSession *self);
+void        dc_session_release (DcSession *self);
 gboolean    dc_session_get_signed_in (DcSession *self);
 DcActor    *dc_session_get_actor (DcSession *self);           /* NULL when locked */
 const char *dc_session_get_staff_name (DcSession *self);      /* NULL when locked */

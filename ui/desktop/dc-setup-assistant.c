@@ -1,9 +1,8 @@
 /* ui/desktop/dc-setup-assistant.c — the first-run assistant: store, manager, recovery key, terminals, staff. */
 #include "dc-setup-assistant.h"
+#include "dc-qr.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
-#include <qrencode.h>
 #include <string.h>
 
 typedef enum
@@ -23,7 +22,6 @@ static const char *const role_ids[] = { "counter", "manager", "auditor" };
 static const char *const role_labels[] = { N_("Counter staff"), N_("Manager"), N_("Auditor") };
 
 #define MIN_PASSPHRASE_CHARS 10   /* the vault refuses shorter ones */
-#define QR_QUIET_MODULES     4    /* the quiet zone the QR standard asks for */
 #define QR_PRINT_POINTS      170  /* 60 mm */
 #define MAX_TERMINALS        999
 
@@ -93,7 +91,7 @@ struct _DcSetupAssistant
   DcStore             *store;       /* until "finished" hands it over */
   DcActor             *manager;     /* the first manager, signed in for the set-up */
   char                *code;        /* the recovery key (a DcSecret) while step 3 shows */
-  QRcode              *qrcode;      /* the same key as a QR code */
+  int                  qr_modules;  /* across the key's QR code; 0: it could not be made */
   GHashTable          *terminals_added;
 };
 
@@ -417,49 +415,16 @@ terminal_preview (DcSetupAssistant *self, const TerminalPlan *plan)
 /* ---- the QR code ---- */
 
 static void
-clear_qrcode (DcSetupAssistant *self)
-{
-  if (self->qrcode == NULL)
-    return;
-  explicit_bzero (self->qrcode->data, (gsize) self->qrcode->width * self->qrcode->width);
-  g_clear_pointer (&self->qrcode, QRcode_free);
-}
-
-/* Dark modules on a light square whatever the theme: scanners expect it, so the colours
- * are fixed on purpose. With @snap, modules are whole pixels so the code stays crisp. */
-static double
-paint_qrcode (cairo_t *cr, const QRcode *qrcode, double x, double y, double size, gboolean snap)
-{
-  int n = qrcode->width + 2 * QR_QUIET_MODULES;
-  double module = size / n;
-
-  if (snap)
-    module = MAX (1.0, floor (module));
-  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
-  cairo_rectangle (cr, x, y, module * n, module * n);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.0, 0.0, 0.0);
-  for (int row = 0; row < qrcode->width; row++)
-    for (int col = 0; col < qrcode->width; col++)
-      if (qrcode->data[row * qrcode->width + col] & 1)
-        cairo_rectangle (cr, x + (col + QR_QUIET_MODULES) * module, y + (row + QR_QUIET_MODULES) * module,
-                         module, module);
-  cairo_fill (cr);
-  return module * n;
-}
-
-static void
 draw_qr (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
   DcSetupAssistant *self = user_data;
-  int n, side;
+  int n = self->qr_modules, side;
 
-  if (self->qrcode == NULL)
+  if (self->code == NULL || n == 0)
     return;
-  n = self->qrcode->width + 2 * QR_QUIET_MODULES;
   side = MAX (1, MIN (width, height) / n) * n;
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  paint_qrcode (cr, self->qrcode, (width - side) / 2, (height - side) / 2, side, TRUE);
+  dc_qr_paint (cr, self->code, (width - side) / 2, (height - side) / 2, side, TRUE);
 }
 
 /* ---- printing the recovery sheet ---- */
@@ -492,14 +457,14 @@ draw_sheet (GtkPrintOperation *operation, GtkPrintContext *context, int page_nr,
                                             dc_store_operator (self->store), date);
   double y = 0;
 
-  if (self->code == NULL || self->qrcode == NULL)
+  if (self->code == NULL || self->qr_modules == 0)
     return;
   pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   y = print_text (cr, layout, "Sans Bold 20", _("Daicho recovery key"), y);
   y = print_text (cr, layout, "Sans 11", store, y);
   y = print_text (cr, layout, "Monospace Bold 16", self->code, y + 12);
-  y += paint_qrcode (cr, self->qrcode, 0, y + 6, QR_PRINT_POINTS, FALSE) + 24;
+  y += dc_qr_paint (cr, self->code, 0, y + 6, QR_PRINT_POINTS, FALSE) + 24;
   print_text (cr, layout, "Sans 11",
               _("Without this key, losing every manager passphrase loses three years of legally required "
                 "records. Keep this sheet locked away from the counter; anyone holding it can read every "
@@ -549,8 +514,8 @@ show_recovery (DcSetupAssistant *self)
 {
   g_autoptr(DcSecret) shown = code_in_lines (self->code);
 
-  self->qrcode = QRcode_encodeString (self->code, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (self->qrcode == NULL)
+  self->qr_modules = dc_qr_modules (self->code);
+  if (self->qr_modules == 0)
     toast (self, _("The QR code could not be made: write the key down from the text."));
   gtk_label_set_text (self->recovery_code, shown);
   gtk_widget_queue_draw (GTK_WIDGET (self->qr));
@@ -563,7 +528,7 @@ static void
 forget_recovery (DcSetupAssistant *self)
 {
   g_clear_pointer (&self->code, dc_secret_free);
-  clear_qrcode (self);
+  self->qr_modules = 0;
   gtk_label_set_text (self->recovery_code, "");
   gtk_editable_set_text (GTK_EDITABLE (self->recovery_confirm), "");
   gtk_widget_queue_draw (GTK_WIDGET (self->qr));
@@ -1103,7 +1068,7 @@ update (DcSetupAssistant *self)
   gtk_widget_action_set_enabled (widget, "setup.next", complete);
   gtk_widget_action_set_enabled (widget, "setup.back", !self->created && !self->busy && self->step == STEP_MANAGER);
   gtk_widget_action_set_enabled (widget, "setup.cancel", !self->created && !self->busy);
-  gtk_widget_action_set_enabled (widget, "setup.print", self->code != NULL && self->qrcode != NULL);
+  gtk_widget_action_set_enabled (widget, "setup.print", self->code != NULL && self->qr_modules != 0);
   update_header (self);
 }
 
@@ -1169,7 +1134,6 @@ dc_setup_assistant_dispose (GObject *object)
   /* a thread still at work sees the cancellation and its job frees what it holds */
   g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->code, dc_secret_free);
-  clear_qrcode (self);
   g_clear_pointer (&self->manager, dc_actor_free);
   g_clear_pointer (&self->store, dc_store_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), DC_TYPE_SETUP_ASSISTANT);
