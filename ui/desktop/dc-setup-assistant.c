@@ -1,19 +1,8 @@
 /* ui/desktop/dc-setup-assistant.c — the first-run assistant: store, manager, recovery key, terminals, staff. */
-#include "dc-setup-assistant.h"
-#include "dc-qr.h"
+#include "dc-setup-assistant-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-
-typedef enum
-{
-  STEP_STORE,
-  STEP_MANAGER,
-  STEP_RECOVERY,
-  STEP_TERMINALS,
-  STEP_STAFF,
-  N_STEPS
-} Step;
 
 static const char *const step_names[N_STEPS] = { "store", "manager", "recovery", "terminals", "staff" };
 
@@ -22,8 +11,6 @@ static const char *const role_ids[] = { "counter", "manager", "auditor" };
 static const char *const role_labels[] = { N_("Counter staff"), N_("Manager"), N_("Auditor") };
 
 #define MIN_PASSPHRASE_CHARS 10   /* the vault refuses shorter ones */
-#define QR_PRINT_POINTS      170  /* 60 mm */
-#define MAX_TERMINALS        999
 
 typedef enum
 {
@@ -33,67 +20,6 @@ typedef enum
   STRENGTH_STRONG
 } Strength;
 
-struct _DcSetupAssistant
-{
-  GtkWidget            parent_instance;
-
-  AdwToastOverlay     *toasts;
-  AdwWindowTitle      *title;
-  GtkWidget           *cancel_button;
-  GtkWidget           *back_button;
-  GtkWidget           *next_button;
-  GtkWidget           *steps;
-  GtkStack            *pages;
-  AdwEntryRow         *store_name;
-  AdwEntryRow         *operator_name;
-  AdwEntryRow         *address;
-  AdwComboRow         *profile;
-  AdwEntryRow         *manager_name;
-  AdwEntryRow         *passphrase;
-  AdwEntryRow         *passphrase_again;
-  AdwEntryRow         *pin;
-  AdwEntryRow         *pin_again;
-  GtkLevelBar         *strength_bar;
-  GtkLabel            *strength_hint;
-  GtkLabel            *passphrase_error;
-  GtkLabel            *pin_error;
-  GtkLabel            *create_error;
-  GtkStack            *recovery_stack;
-  GtkSpinner          *spinner;
-  GtkDrawingArea      *qr;
-  GtkLabel            *recovery_code;
-  AdwEntryRow         *recovery_confirm;
-  GtkLabel            *recovery_error;
-  AdwEntryRow         *prefix;
-  GtkSpinButton       *first;
-  GtkSpinButton       *last;
-  GtkSwitch           *booths;
-  AdwEntryRow         *filtered;
-  GtkLabel            *terminals_error;
-  GtkLabel            *terminals_preview;
-  AdwEntryRow         *staff_name;
-  AdwComboRow         *staff_role;
-  AdwEntryRow         *staff_pin;
-  AdwEntryRow         *staff_pin_again;
-  AdwEntryRow         *staff_passphrase;
-  AdwEntryRow         *staff_passphrase_again;
-  GtkLabel            *staff_hint;
-  GtkLabel            *staff_error;
-  AdwPreferencesGroup *staff_list;
-
-  char                *store_dir;
-  char                *print_export;
-  Step                 step;
-  gboolean             created;     /* the store exists: no way back, no cancel */
-  gboolean             busy;        /* a worker thread holds the store */
-  gboolean             finished;
-  GCancellable        *cancellable;
-  DcStore             *store;       /* until "finished" hands it over */
-  DcActor             *manager;     /* the first manager, signed in for the set-up */
-  char                *code;        /* the recovery key (a DcSecret) while step 3 shows */
-  int                  qr_modules;  /* across the key's QR code; 0: it could not be made */
-  GHashTable          *terminals_added;
-};
 
 G_DEFINE_FINAL_TYPE (DcSetupAssistant, dc_setup_assistant, GTK_TYPE_WIDGET)
 
@@ -110,37 +36,12 @@ static void update (DcSetupAssistant *self);
 
 /* ---- small helpers ---- */
 
-static const char *
-text_of (gpointer editable)
-{
-  return gtk_editable_get_text (GTK_EDITABLE (editable));
-}
-
-static char *
-trimmed (gpointer editable)
-{
-  return g_strstrip (g_strdup (text_of (editable)));
-}
-
 static gboolean
 is_blank (gpointer editable)
 {
   g_autofree char *text = trimmed (editable);
 
   return *text == '\0';
-}
-
-static void
-show_error (GtkLabel *label, const char *message)
-{
-  gtk_label_set_text (label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-}
-
-static void
-toast (DcSetupAssistant *self, const char *message)
-{
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
 }
 
 static const char *
@@ -217,321 +118,6 @@ secrets_ok (gpointer pass, gpointer pass_again, gpointer pin, gpointer pin_again
                     || !g_str_equal (text_of (pass), text_of (pass_again))))
     return FALSE;
   return pin_is_valid (text_of (pin)) && g_str_equal (text_of (pin), text_of (pin_again));
-}
-
-/* The last two groups of the key, hyphens dropped: what the user types back. */
-#define TAIL_CHARS 8
-
-static void
-recovery_tail (const char *code, char out[TAIL_CHARS])
-{
-  gsize n = TAIL_CHARS;
-
-  memset (out, 0, TAIL_CHARS);
-  for (const char *p = code + strlen (code); p > code && n > 0; p--)
-    if (p[-1] != '-')
-      out[--n] = p[-1];
-}
-
-/* How many key characters were typed back (hyphens and spaces do not count). */
-static gsize
-typed_tail (DcSetupAssistant *self, char out[TAIL_CHARS])
-{
-  gsize n = 0;
-
-  memset (out, 0, TAIL_CHARS);
-  for (const char *p = text_of (self->recovery_confirm); *p != '\0'; p++)
-    if (*p != '-' && *p != ' ')
-      {
-        if (n < TAIL_CHARS)
-          out[n] = g_ascii_toupper (*p);
-        n++;
-      }
-  return n;
-}
-
-static gboolean
-recovery_confirmed (DcSetupAssistant *self)
-{
-  char expected[TAIL_CHARS];
-  char typed[TAIL_CHARS];
-  gboolean ok;
-
-  if (self->code == NULL)
-    return FALSE;
-  recovery_tail (self->code, expected);
-  ok = typed_tail (self, typed) == TAIL_CHARS && memcmp (typed, expected, TAIL_CHARS) == 0;
-  explicit_bzero (expected, sizeof expected);
-  explicit_bzero (typed, sizeof typed);
-  return ok;
-}
-
-/* ---- the terminal range ---- */
-
-typedef struct
-{
-  guint    first;
-  guint    last;
-  int      width;      /* digits: numbers are zero-padded to the width of the last one */
-  guint8  *filtered;   /* one flag per number from first to last */
-  guint    n_filtered;
-} TerminalPlan;
-
-static void
-terminal_plan_clear (TerminalPlan *plan)
-{
-  g_clear_pointer (&plan->filtered, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TerminalPlan, terminal_plan_clear)
-
-static char *
-terminal_label (const char *prefix, const TerminalPlan *plan, guint number)
-{
-  return g_strdup_printf ("%s%0*u", prefix, plan->width, number);
-}
-
-static gboolean
-parse_number (const char *text, guint *out)
-{
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_TERMINALS, &value, NULL))
-    return FALSE;
-  *out = (guint) value;
-  return TRUE;
-}
-
-/* One item of the filtered list: "7" or "1-4". */
-static gboolean
-mark_filtered (TerminalPlan *plan, const char *item, GError **error)
-{
-  g_auto(GStrv) ends = g_strsplit_set (item, "-~", 2);
-  guint from, to;
-
-  if (!parse_number (g_strstrip (ends[0]), &from)
-      || (ends[1] != NULL && !parse_number (g_strstrip (ends[1]), &to)))
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
-                   _("Cannot read “%s”: write numbers and ranges such as 1-4, 10."), item);
-      return FALSE;
-    }
-  if (ends[1] == NULL)
-    to = from;
-  if (from > to || from < plan->first || to > plan->last)
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_INVALID,
-                   _("Filtered numbers must lie between %u and %u: “%s” does not."), plan->first, plan->last, item);
-      return FALSE;
-    }
-  for (guint n = from; n <= to; n++)
-    plan->filtered[n - plan->first] = TRUE;
-  return TRUE;
-}
-
-static gboolean
-terminal_plan_read (DcSetupAssistant *self, TerminalPlan *plan, GError **error)
-{
-  /* NFKC turns full-width digits and punctuation from a Japanese input method into ASCII */
-  g_autofree char *normal = g_utf8_normalize (text_of (self->filtered), -1, G_NORMALIZE_NFKC);
-  g_autoptr(GString) spec = g_string_new (normal);
-  g_autofree char *digits = NULL;
-  g_auto(GStrv) items = NULL;
-
-  plan->first = gtk_spin_button_get_value_as_int (self->first);
-  plan->last = gtk_spin_button_get_value_as_int (self->last);
-  if (plan->first > plan->last)
-    {
-      g_set_error (error, DC_ERROR, DC_ERROR_INVALID, _("The last number must not be below the first."));
-      return FALSE;
-    }
-  digits = g_strdup_printf ("%u", plan->last);
-  plan->width = strlen (digits);
-  plan->filtered = g_new0 (guint8, plan->last - plan->first + 1);
-  g_string_replace (spec, "、", ",", 0);
-  g_string_replace (spec, "〜", "-", 0);
-  g_string_replace (spec, "–", "-", 0);
-  items = g_strsplit_set (spec->str, ",;", -1);
-  for (guint i = 0; items[i] != NULL; i++)
-    if (*g_strstrip (items[i]) != '\0' && !mark_filtered (plan, items[i], error))
-      return FALSE;
-  for (guint n = plan->first; n <= plan->last; n++)
-    plan->n_filtered += plan->filtered[n - plan->first];
-  return TRUE;
-}
-
-/* "PC-01–PC-04, PC-10": runs of filtered terminals. */
-static char *
-filtered_runs (const char *prefix, const TerminalPlan *plan)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint n = plan->first; n <= plan->last; n++)
-    {
-      g_autofree char *from = NULL;
-      guint end = n;
-
-      if (!plan->filtered[n - plan->first])
-        continue;
-      while (end < plan->last && plan->filtered[end + 1 - plan->first])
-        end++;
-      from = terminal_label (prefix, plan, n);
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      if (end > n)
-        {
-          g_autofree char *to = terminal_label (prefix, plan, end);
-          /* Translators: a run of terminals, such as PC-01–PC-04 */
-          g_string_append_printf (text, _("%s–%s"), from, to);
-        }
-      else
-        g_string_append (text, from);
-      n = end;
-    }
-  return g_string_free (text, FALSE);
-}
-
-static char *
-terminal_preview (DcSetupAssistant *self, const TerminalPlan *plan)
-{
-  g_autofree char *prefix = trimmed (self->prefix);
-  g_autofree char *from = terminal_label (prefix, plan, plan->first);
-  g_autofree char *to = terminal_label (prefix, plan, plan->last);
-  g_autofree char *range = NULL;
-  g_autofree char *runs = NULL;
-  g_autofree char *filtered = NULL;
-
-  if (plan->first == plan->last)
-    range = g_strdup_printf (_("One terminal: %s."), from);
-  else
-    range = g_strdup_printf (_("%u terminals: %s to %s."), plan->last - plan->first + 1, from, to);
-  if (plan->n_filtered == 0)
-    return g_strdup_printf ("%s\n%s", range, _("None is filtered: no terminal can be given to a minor."));
-  runs = filtered_runs (prefix, plan);
-  filtered = g_strdup_printf (_("Filtered (%u): %s."), plan->n_filtered, runs);
-  return g_strdup_printf ("%s\n%s", range, filtered);
-}
-
-/* ---- the QR code ---- */
-
-static void
-draw_qr (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  DcSetupAssistant *self = user_data;
-  int n = self->qr_modules, side;
-
-  if (self->code == NULL || n == 0)
-    return;
-  side = MAX (1, MIN (width, height) / n) * n;
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  dc_qr_paint (cr, self->code, (width - side) / 2, (height - side) / 2, side, TRUE);
-}
-
-/* ---- printing the recovery sheet ---- */
-
-static double
-print_text (cairo_t *cr, PangoLayout *layout, const char *font, const char *text, double y)
-{
-  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
-  int height;
-
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
-  cairo_move_to (cr, 0, y);
-  pango_cairo_show_layout (cr, layout);
-  pango_layout_get_size (layout, NULL, &height);
-  pango_layout_set_text (layout, "", 0);
-  return y + (double) height / PANGO_SCALE + 12;
-}
-
-static void
-draw_sheet (GtkPrintOperation *operation, GtkPrintContext *context, int page_nr, gpointer user_data)
-{
-  DcSetupAssistant *self = user_data;
-  cairo_t *cr = gtk_print_context_get_cairo_context (context);
-  g_autoptr(PangoLayout) layout = gtk_print_context_create_pango_layout (context);
-  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (dc_store_now (self->store) / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, dc_store_timezone (self->store));
-  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
-  g_autofree char *store = g_strdup_printf (_("Store: %s (%s). Made on %s."), dc_store_name (self->store),
-                                            dc_store_operator (self->store), date);
-  double y = 0;
-
-  if (self->code == NULL || self->qr_modules == 0)
-    return;
-  pango_layout_set_width (layout, (int) (gtk_print_context_get_width (context) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  y = print_text (cr, layout, "Sans Bold 20", _("Daicho recovery key"), y);
-  y = print_text (cr, layout, "Sans 11", store, y);
-  y = print_text (cr, layout, "Monospace Bold 16", self->code, y + 12);
-  y += dc_qr_paint (cr, self->code, 0, y + 6, QR_PRINT_POINTS, FALSE) + 24;
-  print_text (cr, layout, "Sans 11",
-              _("Without this key, losing every manager passphrase loses three years of legally required "
-                "records. Keep this sheet locked away from the counter; anyone holding it can read every "
-                "identity record of the store."), y);
-}
-
-static void
-print_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  DcSetupAssistant *self = DC_SETUP_ASSISTANT (widget);
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkPrintOperationAction how = GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG;
-
-  gtk_print_operation_set_n_pages (operation, 1);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_job_name (operation, _("Daicho recovery key"));
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_sheet), self);
-  if (self->print_export != NULL)
-    {
-      gtk_print_operation_set_export_filename (operation, self->print_export);
-      how = GTK_PRINT_OPERATION_ACTION_EXPORT;
-    }
-  if (gtk_print_operation_run (operation, how, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error)
-      == GTK_PRINT_OPERATION_RESULT_ERROR)
-    toast (self, error->message);
-}
-
-/* ---- the recovery key ---- */
-
-/* Three groups to a line: easier to copy by hand than one long line. */
-static char *
-code_in_lines (const char *code)
-{
-  char *shown = dc_secret_dup (code);
-  guint groups = 0;
-
-  for (char *p = shown; *p != '\0'; p++)
-    if (*p == '-' && ++groups % 3 == 0)
-      *p = '\n';
-  return shown;
-}
-
-static void
-show_recovery (DcSetupAssistant *self)
-{
-  g_autoptr(DcSecret) shown = code_in_lines (self->code);
-
-  self->qr_modules = dc_qr_modules (self->code);
-  if (self->qr_modules == 0)
-    toast (self, _("The QR code could not be made: write the key down from the text."));
-  gtk_label_set_text (self->recovery_code, shown);
-  gtk_widget_queue_draw (GTK_WIDGET (self->qr));
-  gtk_stack_set_visible_child_name (self->recovery_stack, "key");
-  gtk_widget_grab_focus (GTK_WIDGET (self->recovery_confirm));
-}
-
-/* Leaving the step: the key must survive nowhere but on the user's paper. */
-static void
-forget_recovery (DcSetupAssistant *self)
-{
-  g_clear_pointer (&self->code, dc_secret_free);
-  self->qr_modules = 0;
-  gtk_label_set_text (self->recovery_code, "");
-  gtk_editable_set_text (GTK_EDITABLE (self->recovery_confirm), "");
-  gtk_widget_queue_draw (GTK_WIDGET (self->qr));
 }
 
 /* ---- work in a thread: Argon2id takes about a second ---- */
@@ -649,7 +235,7 @@ on_create_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_editable_set_text (GTK_EDITABLE (self->passphrase_again), "");
   gtk_editable_set_text (GTK_EDITABLE (self->pin), "");
   gtk_editable_set_text (GTK_EDITABLE (self->pin_again), "");
-  show_recovery (self);
+  dc_setup_assistant_show_recovery (self);
   set_busy (self, FALSE);
 }
 
@@ -746,47 +332,11 @@ start_add_staff (DcSetupAssistant *self, gboolean finish_after)
   run_job (self, job, staff_thread, on_staff_done);
 }
 
-/* ---- terminals ---- */
-
-static gboolean
-add_terminals (DcSetupAssistant *self)
-{
-  g_auto(TerminalPlan) plan = { 0 };
-  g_autofree char *prefix = trimmed (self->prefix);
-  g_autoptr(GError) error = NULL;
-  gboolean booths = gtk_switch_get_active (self->booths);
-
-  if (!terminal_plan_read (self, &plan, &error))
-    {
-      show_error (self->terminals_error, error->message);
-      return FALSE;
-    }
-  for (guint n = plan.first; n <= plan.last; n++)
-    {
-      g_autofree char *label = terminal_label (prefix, &plan, n);
-      g_autofree char *booth = booths ? g_strdup_printf ("%0*u", plan.width, n) : NULL;
-
-      /* after a failure part-way, the ones already added stay: do not add them twice */
-      if (g_hash_table_contains (self->terminals_added, label))
-        continue;
-      if (!dc_store_add_terminal (self->store, self->manager, label, booth, plan.filtered[n - plan.first], NULL,
-                                  &error))
-        {
-          show_error (self->terminals_error, error->message);
-          return FALSE;
-        }
-      g_hash_table_add (self->terminals_added, g_steal_pointer (&label));
-    }
-  return TRUE;
-}
-
 /* ---- moving between steps ---- */
 
 static gboolean
 step_complete (DcSetupAssistant *self)
 {
-  g_auto(TerminalPlan) plan = { 0 };
-
   if (self->busy || self->finished)
     return FALSE;
   switch (self->step)
@@ -797,9 +347,9 @@ step_complete (DcSetupAssistant *self)
       return !is_blank (self->manager_name)
              && secrets_ok (self->passphrase, self->passphrase_again, self->pin, self->pin_again, TRUE);
     case STEP_RECOVERY:
-      return recovery_confirmed (self);
+      return dc_setup_assistant_recovery_confirmed (self);
     case STEP_TERMINALS:
-      return terminal_plan_read (self, &plan, NULL);
+      return dc_setup_assistant_terminals_valid (self);
     case STEP_STAFF:
       return is_blank (self->staff_name)
              || secrets_ok (self->staff_passphrase, self->staff_passphrase_again, self->staff_pin,
@@ -857,11 +407,11 @@ next_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       start_create (self);
       break;
     case STEP_RECOVERY:
-      forget_recovery (self);
+      dc_setup_assistant_forget_recovery (self);
       go_to (self, STEP_TERMINALS);
       break;
     case STEP_TERMINALS:
-      if (add_terminals (self))
+      if (dc_setup_assistant_add_terminals (self))
         {
           list_staff (self, dc_actor_name (self->manager), "manager");
           go_to (self, STEP_STAFF);
@@ -954,35 +504,6 @@ update_manager_hints (DcSetupAssistant *self)
 }
 
 static void
-update_recovery_hint (DcSetupAssistant *self)
-{
-  char typed[TAIL_CHARS];
-  gsize n = typed_tail (self, typed);
-
-  explicit_bzero (typed, sizeof typed);
-  show_error (self->recovery_error, self->code != NULL && n >= TAIL_CHARS && !recovery_confirmed (self)
-                                    ? _("That is not how the key ends: check what you wrote down.") : NULL);
-}
-
-static void
-update_terminal_preview (DcSetupAssistant *self)
-{
-  g_auto(TerminalPlan) plan = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *preview = NULL;
-
-  if (!terminal_plan_read (self, &plan, &error))
-    {
-      show_error (self->terminals_error, error->message);
-      gtk_label_set_text (self->terminals_preview, "");
-      return;
-    }
-  show_error (self->terminals_error, NULL);
-  preview = terminal_preview (self, &plan);
-  gtk_label_set_text (self->terminals_preview, preview);
-}
-
-static void
 update_staff_hints (DcSetupAssistant *self)
 {
   gboolean needs_pass = !g_str_equal (staff_role_id (self), "counter");
@@ -1049,14 +570,14 @@ update (DcSetupAssistant *self)
       update_manager_hints (self);
       break;
     case STEP_TERMINALS:
-      update_terminal_preview (self);
+      dc_setup_assistant_update_terminal_preview (self);
       break;
     case STEP_STAFF:
       update_staff_hints (self);
       gtk_widget_action_set_enabled (widget, "setup.add-staff", complete && !is_blank (self->staff_name));
       break;
     case STEP_RECOVERY:
-      update_recovery_hint (self);
+      dc_setup_assistant_update_recovery_hint (self);
       break;
     case STEP_STORE:
     case N_STEPS:
@@ -1215,7 +736,7 @@ dc_setup_assistant_class_init (DcSetupAssistantClass *klass)
   gtk_widget_class_install_action (widget_class, "setup.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "setup.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "setup.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "setup.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "setup.print", NULL, dc_setup_assistant_print_action);
   gtk_widget_class_install_action (widget_class, "setup.add-staff", NULL, add_staff_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "setup.cancel", NULL);
 
@@ -1231,7 +752,7 @@ dc_setup_assistant_init (DcSetupAssistant *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->terminals_added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gtk_drawing_area_set_draw_func (self->qr, draw_qr, self, NULL);
+  gtk_drawing_area_set_draw_func (self->qr, dc_setup_assistant_draw_qr, self, NULL);
   fill_profiles (self);
   go_to (self, STEP_STORE);
 }
