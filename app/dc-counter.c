@@ -210,6 +210,7 @@ dc_counter_member_today (DcStore *store, const DcVault *vault, const char *membe
   out->minor = dc_profile_is_minor (profile, out->age);
   if (!out->minor)
     return TRUE;
+  out->band = dc_profile_next_band (profile, out->age, minute);
   out->minutes_to_curfew = dc_profile_minutes_to_curfew (profile, out->age, minute);
   if (out->minutes_to_curfew > 0)
     out->curfew_minute = (minute + (guint) out->minutes_to_curfew) % (24 * 60);

@@ -67,6 +67,7 @@ typedef struct {
   gint     minutes_to_curfew;  /* minors: until the curfew applies to them (0: it does now);
                                 * -1 for adults and minors no band covers */
   guint    curfew_minute;      /* when minutes_to_curfew > 0: the minute of day it begins */
+  const DcCurfewBand *band;    /* the band counted to (in the store's profile), or NULL */
 } DcMemberToday;
 
 /* Judge member @member_number now with any signed-in vault (a staff PIN's will do). Fails

@@ -80,31 +80,53 @@ dc_profile_in_curfew (const DcProfile *profile,
   return FALSE;
 }
 
+const DcCurfewBand *
+dc_profile_next_band (const DcProfile *profile,
+                      guint            age,
+                      guint            minute_of_day)
+{
+  const DcCurfewBand *best = NULL;
+  guint best_wait = 0;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (profile->n_bands <= DC_PROFILE_MAX_BANDS, NULL);
+  g_return_val_if_fail (minute_of_day < MINUTES_PER_DAY, NULL);
+
+  for (guint i = 0; i < profile->n_bands; i++)
+    {
+      const DcCurfewBand *band = &profile->bands[i];
+      guint wait;
+
+      if (!band_applies (band, age))
+        continue;
+      if (band_contains (band, minute_of_day))
+        return band;
+      wait = (band->start_minute + MINUTES_PER_DAY - minute_of_day) % MINUTES_PER_DAY;
+      if (best == NULL || wait < best_wait)
+        {
+          best = band;
+          best_wait = wait;
+        }
+    }
+  return best;
+}
+
 gint
 dc_profile_minutes_to_curfew (const DcProfile *profile,
                               guint            age,
                               guint            minute_of_day)
 {
-  gint best = -1;
+  const DcCurfewBand *band;
 
   g_return_val_if_fail (profile != NULL, -1);
-  g_return_val_if_fail (profile->n_bands <= DC_PROFILE_MAX_BANDS, -1);
   g_return_val_if_fail (minute_of_day < MINUTES_PER_DAY, -1);
 
-  for (guint i = 0; i < profile->n_bands; i++)
-    {
-      const DcCurfewBand *band = &profile->bands[i];
-      gint wait;
-
-      if (!band_applies (band, age))
-        continue;
-      if (band_contains (band, minute_of_day))
-        return 0;
-      wait = (gint) ((band->start_minute + MINUTES_PER_DAY - minute_of_day) % MINUTES_PER_DAY);
-      if (best < 0 || wait < best)
-        best = wait;
-    }
-  return best;
+  band = dc_profile_next_band (profile, age, minute_of_day);
+  if (band == NULL)
+    return -1;
+  if (band_contains (band, minute_of_day))
+    return 0;
+  return (gint) ((band->start_minute + MINUTES_PER_DAY - minute_of_day) % MINUTES_PER_DAY);
 }
 
 const char *
@@ -142,6 +164,19 @@ ordinance_label (const DcProfile *profile)
   const DcProfile *prefecture = dc_profile_lookup (dc_profile_prefecture (profile));
 
   return prefecture != NULL ? prefecture->label : profile->label;
+}
+
+char *
+dc_profile_band_rule (const DcProfile *profile, const DcCurfewBand *band)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  if (band != NULL && band->store_rule)
+    return g_strdup (_("this store's own curfew"));
+  if (band == NULL)
+    return dc_profile_curfew_rule (profile);
+  /* Translators: %s is a prefecture ("Tokyo") */
+  return g_strdup_printf (_("%s youth ordinance"), _(ordinance_label (profile)));
 }
 
 static char *

@@ -44,6 +44,12 @@ gboolean dc_profile_in_curfew (const DcProfile *profile, guint age, guint minute
 /* Minutes from @minute_of_day until the curfew for @age begins (0 if in curfew now),
  * or -1 when no band applies to that age. */
 gint dc_profile_minutes_to_curfew (const DcProfile *profile, guint age, guint minute_of_day);
+/* The band that applies to @age now or, if none does, the one that starts soonest (the
+ * one dc_profile_minutes_to_curfew counts to); NULL when none covers that age. */
+const DcCurfewBand *dc_profile_next_band (const DcProfile *profile, guint age, guint minute_of_day);
+/* Whose rule @band is, for a sentence: "this store's own curfew" or "Tokyo youth ordinance".
+ * Newly allocated, translated. */
+char *dc_profile_band_rule (const DcProfile *profile, const DcCurfewBand *band);
 
 /* The prefecture whose law applies (cards, documents): the id of a built-in profile, and
  * for the custom profile the prefecture it was made on ("tokyo"), never "custom". */

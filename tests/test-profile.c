@@ -286,6 +286,16 @@ test_custom_store (void)
   g_assert_true (dc_profile_in_curfew (profile, 17, HM (3, 59)));
   g_assert_false (dc_profile_in_curfew (profile, 18, HM (23, 30)));
   g_assert_cmpint (dc_profile_minutes_to_curfew (profile, 17, HM (22, 30)), ==, 30);
+  {
+    const DcCurfewBand *band = dc_profile_next_band (profile, 17, HM (22, 30));
+    g_autofree char *rule = dc_profile_band_rule (profile, band);
+
+    /* what the counter says of a minor's coming curfew names the ordinance, not the store */
+    g_assert_nonnull (band);
+    g_assert_false (band->store_rule);
+    g_assert_cmpuint (band->start_minute, ==, HM (23, 0));
+    g_assert_cmpstr (rule, ==, "Tokyo youth ordinance");
+  }
   g_assert_false (dc_profile_check_curfew (profile, 17, HM (23, 30), &error));
   g_assert_error (error, DC_ERROR, DC_ERROR_CURFEW);
   g_assert_nonnull (strstr (error->message, "Tokyo youth ordinance"));
@@ -298,6 +308,17 @@ test_custom_store (void)
   now = dc_test_tokyo (2026, 11, 21, 21, 30);
   set (store, manager, DC_SETTING_CURFEW_BAND1_START, 21 * 60);
   set (store, manager, DC_SETTING_CURFEW_BAND1_END, 5 * 60);
+  {
+    const DcCurfewBand *band = dc_profile_next_band (dc_store_profile (store), 17, HM (20, 0));
+    g_autofree char *rule = dc_profile_band_rule (dc_store_profile (store), band);
+
+    /* the store's 21:00 comes before Tokyo's 23:00: its own rule is named */
+    g_assert_nonnull (band);
+    g_assert_true (band->store_rule);
+    g_assert_cmpuint (band->start_minute, ==, HM (21, 0));
+    g_assert_cmpstr (rule, ==, "this store's own curfew");
+    g_assert_null (dc_profile_next_band (dc_store_profile (store), 18, HM (20, 0)));
+  }
 
   /* a limit the tier cannot tell apart, or a minute past midnight, is refused */
   g_assert_false (dc_store_set_setting (store, manager, DC_SETTING_CURFEW_BAND1_UNDER, 20, &error));

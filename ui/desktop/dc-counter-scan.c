@@ -85,7 +85,8 @@ picked (DcTerminalItem *to, gpointer data)
 static char *
 curfew_text (DcCounterScan *self, const DcMemberToday *today)
 {
-  g_autofree char *rule = dc_profile_curfew_rule (dc_store_profile (dc_session_get_store (self->session)));
+  /* the rule of the band that comes first: the store's own, or the ordinance under it */
+  g_autofree char *rule = dc_profile_band_rule (dc_store_profile (dc_session_get_store (self->session)), today->band);
   g_autofree char *left = NULL;
   g_autofree char *at = NULL;
 
