@@ -752,6 +752,8 @@ test_new_member_card (gconstpointer data)
   fx->clock = dc_ui_test_tokyo (2026, 11, 21, 17, 0);
   button = counter_checkin (fx, "港 花子", "ミナト ハナコ", "1988-07-07");
   g_assert_nonnull (button);
+  if (g_getenv ("DAICHO_TEST_NO_SCREENSHOTS") == NULL)
+    g_free (dc_ui_test_screenshot (GTK_WIDGET (fx->window), "counter-new-member-toast"));
   g_signal_emit_by_name (button, "clicked");
   dc_ui_test_pump (200);
   card = find_toplevel (DC_TYPE_CARD_DIALOG);
