@@ -271,7 +271,12 @@ purge_locked (DcStore *store, gint64 staff_id, DcPurgePlan **out_plan, GError **
 static gboolean
 wipe (DcDb *db, GError **error)
 {
-  return dc_db_checkpoint (db, TRUE, error) && dc_db_purge_vacuum (db, error) && dc_db_checkpoint (db, TRUE, error);
+  guint scrubbed = 0;
+
+  /* and pages SQLite rebuilt while rebalancing keep old copies of moved cells in their
+   * unused gap: the scrub zeroes it (dc_db_purge_scrub) */
+  return dc_db_checkpoint (db, TRUE, error) && dc_db_purge_vacuum (db, error) && dc_db_checkpoint (db, TRUE, error)
+         && dc_db_purge_scrub (db, &scrubbed, error);
 }
 
 gboolean

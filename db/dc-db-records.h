@@ -394,6 +394,15 @@ GArray  *dc_db_purge_entries (DcDb *db, GError **error);
 
 /* Give freed pages back to the file system (PRAGMA incremental_vacuum). */
 gboolean dc_db_purge_vacuum (DcDb *db, GError **error);
+/* Zero the unused bytes of every page of the tables that hold sealed identities and blind
+ * indexes (verifications, customers, identity_keys, cards, and their indexes): the gap
+ * between a page's cell pointers and its cells, and the inside of its free blocks. When
+ * SQLite rebuilds a page while rebalancing, secure_delete does not clear that gap, which
+ * then keeps old copies of moved cells, purged ones among them. Run outside any
+ * transaction, after a truncating checkpoint: it takes the write lock, checks that the WAL
+ * is empty, and writes the file directly (only bytes no cell uses, so a reader reading the
+ * page meanwhile sees the same records). @out_pages: pages changed. */
+gboolean dc_db_purge_scrub (DcDb *db, guint *out_pages, GError **error);
 /* A read transaction (BEGIN DEFERRED … COMMIT) outside dc_db_begin's nesting, for the plan. */
 gboolean dc_db_purge_read_begin (DcDb *db, GError **error);
 void     dc_db_purge_read_end (DcDb *db);

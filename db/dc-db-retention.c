@@ -2,8 +2,13 @@
 #include "dc-db-records.h"
 #include "dc-schema.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The work tables live in the connection's temporary schema (in memory: temp_store is
  * MEMORY), hold ids and times only, and are emptied after every plan or run. */
@@ -293,6 +298,178 @@ dc_db_purge_vacuum (DcDb *db, GError **error)
   /* the store was created with auto_vacuum = INCREMENTAL (dc_db_open): without it the
    * pragma does nothing and the freed (zeroed) pages stay inside the file */
   return dc_db_exec (db, "PRAGMA incremental_vacuum", error);
+}
+
+/* ---- scrubbing the unused bytes of pages ---- */
+
+static guint
+get2 (const guint8 *p)
+{
+  return (guint) p[0] << 8 | p[1];
+}
+
+/* Zero what no cell of b-tree page @data (@usable bytes of it used by the format; its
+ * header at @hdr, 100 on page 1) uses. FALSE when the page is not a b-tree page or looks
+ * inconsistent: it is then left alone. */
+static gboolean
+scrub_page (guint8 *data, guint usable, guint hdr, gboolean *changed)
+{
+  guint8 type = data[hdr];
+  guint header_size, n_cells, content, pointers_end, free_at, steps = 0;
+
+  *changed = FALSE;
+  if (type != 2 && type != 5 && type != 10 && type != 13)
+    return FALSE;
+  header_size = type == 2 || type == 5 ? 12 : 8;
+  n_cells = get2 (data + hdr + 3);
+  content = get2 (data + hdr + 5);
+  if (content == 0)
+    content = 65536;
+  pointers_end = hdr + header_size + 2 * n_cells;
+  if (pointers_end > content || content > usable)
+    return FALSE;
+  for (guint i = pointers_end; i < content; i++)
+    if (data[i] != 0)
+      {
+        memset (data + pointers_end, 0, content - pointers_end);
+        *changed = TRUE;
+        break;
+      }
+  /* free blocks: a chain in ascending order inside the cell content area; the first four
+   * bytes of each are its link and size */
+  for (free_at = get2 (data + hdr + 1); free_at != 0; free_at = get2 (data + free_at))
+    {
+      guint size;
+
+      if (free_at < content || free_at + 4 > usable || ++steps > usable / 4)
+        return FALSE;
+      size = get2 (data + free_at + 2);
+      if (size < 4 || free_at + size > usable)
+        return FALSE;
+      for (guint i = free_at + 4; i < free_at + size; i++)
+        if (data[i] != 0)
+          {
+            memset (data + free_at + 4, 0, size - 4);
+            *changed = TRUE;
+            break;
+          }
+      if (get2 (data + free_at) != 0 && get2 (data + free_at) <= free_at)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The b-tree pages (interior and leaf) of every table and index of @tables. */
+static GArray *
+pages_of (DcDb *db, const char *const *tables, GError **error)
+{
+  g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GError *local = NULL;
+  sqlite3_stmt *stmt;
+
+  for (guint t = 0; tables[t] != NULL; t++)
+    {
+      stmt = dc_db_query (db, error, "SELECT name FROM sqlite_schema WHERE tbl_name = ? AND type IN ('table', 'index')"
+                          " AND rootpage > 0", "t", tables[t]);
+      if (stmt == NULL)
+        return NULL;
+      while (dc_db_next (db, stmt, &local))
+        g_ptr_array_add (names, dc_db_col_text (stmt, 0));
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      /* dbstat walks the one b-tree named: its pages in this transaction */
+      stmt = dc_db_query (db, error, "SELECT pageno FROM dbstat WHERE name = ? AND pagetype IN ('internal', 'leaf')",
+                          "t", names->pdata[i]);
+      if (stmt == NULL)
+        return NULL;
+      while (dc_db_next (db, stmt, &local))
+        {
+          gint64 page = dc_db_col_int (stmt, 0);
+
+          g_array_append_val (pages, page);
+        }
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&pages);
+}
+
+static gboolean
+scrub_file (const char *path, GArray *pages, guint page_size, guint *out_pages, GError **error)
+{
+  g_autofree guint8 *data = g_malloc (page_size);
+  int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+  gboolean ok = fd >= 0 && pread (fd, data, 100, 0) == 100;
+  /* the bytes at the end of each page that the format leaves to extensions (header byte 20) */
+  guint usable = ok ? page_size - data[20] : 0;
+
+  for (guint i = 0; ok && i < pages->len; i++)
+    {
+      gint64 page = g_array_index (pages, gint64, i);
+      off_t at = (off_t) (page - 1) * page_size;
+      gboolean changed = FALSE;
+
+      ok = pread (fd, data, page_size, at) == (gssize) page_size;
+      if (ok && scrub_page (data, usable, page == 1 ? 100 : 0, &changed) && changed)
+        {
+          ok = pwrite (fd, data, page_size, at) == (gssize) page_size;
+          (*out_pages)++;
+        }
+    }
+  ok = ok && (*out_pages == 0 || fdatasync (fd) == 0);
+  if (!ok)
+    {
+      int saved = errno;
+
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_FAILED, _("Cannot wipe the free space of %s: %s"), path,
+                   g_strerror (saved));
+    }
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+gboolean
+dc_db_purge_scrub (DcDb *db, guint *out_pages, GError **error)
+{
+  static const char *const tables[] = { "verifications", "customers", "identity_keys", "cards", NULL };
+  g_autofree char *wal = g_strconcat (dc_db_path (db), "-wal", NULL);
+  g_autoptr(GArray) pages = NULL;
+  gint64 page_size = 0;
+  gboolean found, ok;
+  GStatBuf st;
+
+  *out_pages = 0;
+  g_return_val_if_fail (!dc_db_in_transaction (db), FALSE);
+  /* the write lock: no other connection can commit (and so write the WAL or, through a
+   * checkpoint, the file) while the file is written here */
+  if (!dc_db_begin (db, error))
+    return FALSE;
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    {
+      dc_db_rollback (db);
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_BUSY,
+                   _("Another program wrote to the store meanwhile: its free space was not wiped."));
+      return FALSE;
+    }
+  ok = dc_db_int (db, &page_size, &found, error, "PRAGMA page_size", "")
+       && (pages = pages_of (db, tables, error)) != NULL
+       && scrub_file (dc_db_path (db), pages, (guint) page_size, out_pages, error);
+  /* nothing was changed through SQLite: the transaction only held the lock */
+  dc_db_rollback (db);
+  /* this connection's cache holds the pages as they were: read them again */
+  sqlite3_db_release_memory (dc_db_handle (db));
+  return ok;
 }
 
 gboolean
