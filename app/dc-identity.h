@@ -92,23 +92,37 @@ gboolean dc_identity_check (const DcIdentity *identity,
                             DcField          *bad_field,
                             GError          **error);
 
-/* Serialise @identity into the bytes that are sealed: a format-version byte (1), then a
- * GVariant a{sv} in normal form holding only given fields (strings trimmed, dates as
- * "YYYY-MM-DD" strings, flags only when TRUE). The number of a document whose number is
- * forbidden, or of an unknown type, is never serialised. */
+/* Serialise @identity into the bytes that are sealed (format 2): a format byte (2), then
+ * the given fields in ascending field id, each [u8 id][u16 little-endian length][value],
+ * then an end byte (0). A string's value is its bytes followed by a NUL that the length
+ * does not count; a date is [u16 LE year][u8 month][u8 day]; a flag is present, with length
+ * 0, only when TRUE. Strings are trimmed and those left empty are not written. The number
+ * of a document whose number is forbidden, or of an unknown type, is never serialised.
+ * One identity gives exactly one byte string. */
 GBytes *dc_identity_serialize (const DcIdentity *identity);
 
 /* The decrypted form, for managers and police queries: owns its strings. */
 typedef struct {
-  DcIdentity  identity;     /* points into the strings below */
-  GVariant   *variant;      /* keeps them alive */
+  DcIdentity  identity;     /* points into the bytes below */
+  GVariant   *variant;      /* format 1: keeps them alive; NULL otherwise */
+  GBytes     *bytes;        /* format 2: the parsed bytes themselves, kept; NULL otherwise */
 } DcIdentityRecord;
 
-/* Parse bytes made by dc_identity_serialize(). NULL with DC_ERROR_CRYPTO on malformed data:
- * another version, not a normal-form a{sv}, an unknown or repeated key, a value of the
- * wrong type, a date that does not exist. The identity is not re-checked. */
+/* Parse bytes made by dc_identity_serialize() (format 2) or by its predecessor (format 1:
+ * a format byte, then a GVariant a{sv} in normal form with dates as "YYYY-MM-DD" strings).
+ * NULL with DC_ERROR_CRYPTO on another format or malformed data: for format 1 not a
+ * normal-form a{sv}, an unknown or repeated key, a value of the wrong type; for format 2
+ * an unknown, repeated or out-of-order field id, a length past the end, a string that is
+ * empty, lacks its NUL, holds a NUL or has white space at either end (never written), a
+ * date of another length, a flag with a length, a missing end byte or bytes after it; for
+ * both invalid UTF-8 and a date that does not exist (years 1–9999). The record's strings
+ * point into @bytes (format 2: referenced, never copied) or into @bytes or a copy in
+ * sodium_malloc memory (format 1). Neither the identity nor the document table is
+ * consulted: a change to the table never makes a stored record unreadable. */
 DcIdentityRecord *dc_identity_record_new_from_bytes (GBytes *bytes, GError **error);
 void              dc_identity_record_free (DcIdentityRecord *record);
+/* The serialised fields (after the format byte) that @record's strings point into. */
+const guint8     *dc_identity_record_get_data (const DcIdentityRecord *record, gsize *size);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcIdentityRecord, dc_identity_record_free)
 
 G_END_DECLS

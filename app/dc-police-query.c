@@ -630,14 +630,16 @@ open_all (const DcVault *vault, GArray *found, GHashTable *cache, ReadKeys *keys
   return ok;
 }
 
-/* A second owner of @record's strings: they live in its variant. */
+/* A second owner of @record's strings: they live in its variant (format 1) or its bytes
+ * (format 2), whichever it holds. */
 static DcIdentityRecord *
 record_share (const DcIdentityRecord *record)
 {
   DcIdentityRecord *copy = g_new0 (DcIdentityRecord, 1);
 
   copy->identity = record->identity;
-  copy->variant = g_variant_ref (record->variant);
+  copy->variant = record->variant != NULL ? g_variant_ref (record->variant) : NULL;
+  copy->bytes = record->bytes != NULL ? g_bytes_ref (record->bytes) : NULL;
   return copy;
 }
 

@@ -1854,6 +1854,8 @@ assert_rows_match_x25519 (const DcQueryResult *result)
       g_autoptr(GArray) found = NULL;
       g_autoptr(GBytes) plain = NULL;
       g_autoptr(DcIdentityRecord) record = NULL;
+      const guint8 *row_data, *data;
+      gsize row_size, size;
 
       g_array_append_val (ids, row->verification_id);
       found = dc_db_police_verifications (dc_store_db (fx.store), ids, &error);
@@ -1864,8 +1866,9 @@ assert_rows_match_x25519 (const DcQueryResult *result)
       g_assert_no_error (error);
       record = dc_identity_record_new_from_bytes (plain, &error);
       g_assert_no_error (error);
-      g_assert_cmpmem (g_variant_get_data (row->identity->variant), g_variant_get_size (row->identity->variant),
-                       g_variant_get_data (record->variant), g_variant_get_size (record->variant));
+      row_data = dc_identity_record_get_data (row->identity, &row_size);
+      data = dc_identity_record_get_data (record, &size);
+      g_assert_cmpmem (row_data, row_size, data, size);
     }
 }
 
