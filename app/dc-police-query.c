@@ -694,9 +694,100 @@ customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable 
   return TRUE;
 }
 
+/* ---- a time point on two connections at once ---- */
+
+/* One half of a time query, on a connection of its own. */
+typedef struct {
+  DcDb   *db;
+  gint64  from, to;
+  guint   part;
+  GArray *rows;
+  gint64  audit_head;   /* the moment it read */
+  GError *error;
+} TimeHalf;
+
+static gpointer
+time_half_run (gpointer data)
+{
+  TimeHalf *half = data;
+
+  if (!dc_db_read_begin (half->db, &half->audit_head, &half->error))
+    return NULL;
+  half->rows = dc_db_police_time_part (half->db, half->from, half->to, NULL, half->part, 2, &half->error);
+  dc_db_read_end (half->db);
+  return NULL;
+}
+
+static void
+time_half_clear (TimeHalf *half)
+{
+  g_clear_pointer (&half->rows, g_array_unref);
+  g_clear_error (&half->error);
+}
+
+/* Every terminal at a time point or over a range: most of a query is SQLite following rows
+ * from session to visit, customer, verification and read key, one connection's work on one
+ * processor. The terminals are split in two halves read at once: odd ids by the store's
+ * writing connection, even ones by its reader on a second thread. Each half reads in one
+ * transaction; when both saw the same newest audit entry they saw the same records (every
+ * change appends one), otherwise the query is read again whole. NULL: not worth it here. */
+static GArray *
+time_rows_parallel (DcStore *store, const DcQueryScope *scope, GError **error)
+{
+  DcDb *db = dc_store_db (store);
+  DcDb *reader;
+  TimeHalf mine = { .db = db, .from = scope->from, .to = scope->to, .part = 1 };
+  TimeHalf other = { .from = scope->from, .to = scope->to, .part = 0 };
+  GThread *thread;
+  GArray *rows = NULL;
+
+  if (g_get_num_processors () < 2 || dc_db_in_transaction (db) || (reader = dc_store_reader (store, NULL)) == NULL)
+    return NULL;
+  other.db = reader;
+  thread = g_thread_try_new ("dc-police-half", time_half_run, &other, NULL);
+  if (thread == NULL)
+    return NULL;
+  time_half_run (&mine);
+  g_thread_join (thread);
+  if (mine.error != NULL || other.error != NULL)
+    g_propagate_error (error, mine.error != NULL ? g_steal_pointer (&mine.error) : g_steal_pointer (&other.error));
+  else if (mine.audit_head == other.audit_head)
+    {
+      rows = g_steal_pointer (&mine.rows);
+      g_array_append_vals (rows, other.rows->data, other.rows->len);
+      /* the rows moved: the other array only lets go of its memory */
+      g_array_set_clear_func (other.rows, NULL);
+      dc_db_police_time_sort (rows);
+    }
+  time_half_clear (&mine);
+  time_half_clear (&other);
+  return rows;
+}
+
+static GArray *
+time_rows (DcStore *store, const DcQueryScope *scope, Search *search, gboolean *in_halves, GError **error)
+{
+  GError *local = NULL;
+  GArray *rows;
+
+  /* a few terminals make few rows: one connection reads them sooner than two start */
+  if (search->terminal_ids == NULL)
+    {
+      rows = time_rows_parallel (store, scope, &local);
+      *in_halves = rows != NULL;
+      if (rows != NULL || local != NULL)
+        {
+          if (local != NULL)
+            g_propagate_error (error, local);
+          return rows;
+        }
+    }
+  return dc_db_police_time (dc_store_db (store), scope->from, scope->to, search->terminal_ids, error);
+}
+
 static GArray *
 find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, GHashTable *cache,
-           ReadKeys *keys, GError **error)
+           ReadKeys *keys, gboolean *in_halves, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autoptr(GArray) customers = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -705,7 +796,7 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
   switch (scope->kind)
     {
     case DC_QUERY_TIME:
-      return dc_db_police_time (db, scope->from, scope->to, search->terminal_ids, error);
+      return time_rows (store, scope, search, in_halves, error);
     case DC_QUERY_PERSON:
       ok = dc_db_police_customers_by_person (db, search->index, customers, error);
       break;
@@ -728,33 +819,66 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
 /* ---- the rows ---- */
 
 /* Open every record in force that @rows rely on and is not in @cache yet; fill @in_force
- * (recorded id → id in force). */
+ * (recorded id → id in force). A row brings the verification it recorded when nothing
+ * supersedes it, which is nearly always: only the corrected ones cost more look-ups. */
 static gboolean
 open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
                ReadKeys *keys, GError **error)
 {
-  g_autoptr(GArray) recorded = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) corrected = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GHashTable) seen = id_set_new ();
   g_autoptr(GHashTable) seen_wanted = id_set_new ();
-  g_autoptr(GArray) found = NULL;
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (DcPoliceVerification));
+  g_autoptr(GHashTable) corrections = NULL;
   GHashTableIter iter;
-  gpointer value;
+  gpointer key, value;
 
+  g_array_set_clear_func (found, (GDestroyNotify) dc_police_verification_clear);
   for (guint i = 0; i < rows->len; i++)
-    add_id (recorded, seen, g_array_index (rows, DcPoliceRow, i).verification_id);
-  if (recorded->len == 0)
-    return TRUE;
-  if (!dc_db_police_in_force (db, recorded, in_force, error))
-    return FALSE;
-  g_hash_table_iter_init (&iter, in_force);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (!g_hash_table_contains (cache, value))
-      add_id (wanted, seen_wanted, *(gint64 *) value);
-  if (wanted->len == 0)
-    return TRUE;
-  found = dc_db_police_verifications (db, wanted, error);
-  return found != NULL && open_all (vault, found, cache, keys, error);
+    {
+      DcPoliceRow *row = &g_array_index (rows, DcPoliceRow, i);
+      gint64 id = row->verification_id;
+
+      if (row->superseded)
+        {
+          add_id (corrected, seen, id);
+          continue;
+        }
+      if (!g_hash_table_contains (in_force, &id))
+        g_hash_table_insert (in_force, g_memdup2 (&id, sizeof id), g_memdup2 (&id, sizeof id));
+      if (g_hash_table_contains (cache, &id) || g_hash_table_contains (seen_wanted, &id))
+        continue;
+      g_hash_table_add (seen_wanted, g_memdup2 (&id, sizeof id));
+      g_array_append_val (found, row->recorded);
+      memset (&row->recorded, 0, sizeof row->recorded);
+    }
+  if (corrected->len > 0)
+    {
+      corrections = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      if (!dc_db_police_in_force (db, corrected, corrections, error))
+        return FALSE;
+      g_hash_table_iter_init (&iter, corrections);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (!g_hash_table_contains (cache, value))
+            add_id (wanted, seen_wanted, *(gint64 *) value);
+          g_hash_table_insert (in_force, g_memdup2 (key, sizeof (gint64)), g_memdup2 (value, sizeof (gint64)));
+        }
+    }
+  if (wanted->len > 0)
+    {
+      g_autoptr(GArray) more = dc_db_police_verifications (db, wanted, error);
+
+      if (more == NULL)
+        return FALSE;
+      for (guint i = 0; i < more->len; i++)
+        {
+          g_array_append_val (found, g_array_index (more, DcPoliceVerification, i));
+          memset (&g_array_index (more, DcPoliceVerification, i), 0, sizeof (DcPoliceVerification));
+        }
+    }
+  return open_all (vault, found, cache, keys, error);
 }
 
 static void
@@ -843,27 +967,71 @@ store_read_keys (DcStore *store, gint64 staff_id, const ReadKeys *keys, GError *
   return keys->refused == 0 || dc_audit_event (store, staff_id, "read-key-refused", error);
 }
 
+/* The values searched for, sealed for the log: the X25519 of the seal runs on a thread of its
+ * own while the query reads and opens the records. */
+typedef struct {
+  const guint8 *box_pk;
+  char         *full;     /* may name a person: wiped once sealed */
+  GBytes       *sealed;
+  GThread      *thread;   /* NULL: sealed on the calling thread */
+} ScopeSeal;
+
+static gpointer
+seal_scope (gpointer data)
+{
+  ScopeSeal *seal = data;
+  gsize len = strlen (seal->full);
+  g_autoptr(GBytes) plain = g_bytes_new_static (seal->full, len);
+
+  seal->sealed = dc_seal (seal->box_pk, plain);
+  sodium_memzero (seal->full, len);
+  g_clear_pointer (&seal->full, g_free);
+  return NULL;
+}
+
+static void
+seal_start (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal)
+{
+  seal->box_pk = dc_store_box_pk (store);
+  seal->full = dc_query_scope_describe_full (store, scope);
+  seal->thread = g_thread_try_new ("dc-police-seal", seal_scope, seal, NULL);
+  if (seal->thread == NULL)
+    seal_scope (seal);
+}
+
+/* The sealed scope (owned by @seal); every path out of a query waits for it. */
+static GBytes *
+seal_finish (ScopeSeal *seal)
+{
+  if (seal->thread != NULL)
+    g_thread_join (g_steal_pointer (&seal->thread));
+  return seal->sealed;
+}
+
+static void
+seal_clear (ScopeSeal *seal)
+{
+  seal_finish (seal);
+  g_clear_pointer (&seal->sealed, g_bytes_unref);
+}
+
 static gboolean
 log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, const ReadKeys *keys,
-           DcQueryResult *result, GError **error)
+           ScopeSeal *seal, DcQueryResult *result, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autofree char *readable = dc_query_scope_describe (store, scope);
-  char *full = dc_query_scope_describe_full (store, scope);
-  g_autoptr(GBytes) plain = g_bytes_new_take (full, strlen (full));
-  g_autoptr(GBytes) sealed = dc_seal (dc_store_box_pk (store), plain);
   DcQueryLogRow row = {
     .at = dc_store_now (store),
     .staff_id = dc_actor_staff_id (actor),
     .disclosure_id = request_id,
     .kind = kind_codes[scope->kind],
     .scope = readable,
-    .sealed_scope = sealed,
+    .sealed_scope = seal_finish (seal),
     .sessions = result->sessions,
     .visits = result->visits,
   };
 
-  sodium_memzero (full, strlen (full));
   if (!dc_db_begin (db, error))
     return FALSE;
   if (!dc_db_query_log_insert (db, &row, &result->query_id, error)
@@ -899,6 +1067,7 @@ dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (FreshKey));
   ReadKeys keys = { .fresh = fresh };
   Search search = { 0 };
+  ScopeSeal seal = { 0 };
   gboolean ok;
 
   g_return_val_if_fail (store != NULL && scope != NULL, NULL);
@@ -915,15 +1084,19 @@ dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint
   result = dc_query_result_new ();
   ok = check_scope (store, actor, scope, &search, error);
   if (ok)
-    rows = find_rows (store, actor, scope, &search, cache, &keys, error);
+    {
+      seal_start (store, scope, &seal);
+      rows = find_rows (store, actor, scope, &search, cache, &keys, &result->read_in_halves, error);
+    }
   search_clear (&search);
-  if (rows == NULL || !build_result (store, actor, rows, cache, &keys, result, error))
-    return NULL;
+  ok = rows != NULL && build_result (store, actor, rows, cache, &keys, result, error);
   result->read_keys_used = keys.used;
   result->read_keys_refused = keys.refused;
   result->read_keys_stored = keys.fresh->len;
   /* the query is on record before anyone sees a row */
-  if (!log_query (store, actor, scope, request_id, &keys, result, error))
+  ok = ok && log_query (store, actor, scope, request_id, &keys, &seal, result, error);
+  seal_clear (&seal);
+  if (!ok)
     return NULL;
   return g_steal_pointer (&result);
 }

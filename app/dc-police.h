@@ -147,6 +147,7 @@ typedef struct {
   guint   read_keys_refused;  /* cached read keys that did not open their record (altered or moved): opened
                                  with X25519 instead, and an audit entry says so */
   guint   read_keys_stored;   /* read keys this query computed and cached with its log entry */
+  gboolean read_in_halves;    /* TIME over every terminal: read on two connections at once */
 } DcQueryResult;
 
 /* An empty result whose rows array clears each row with dc_query_row_clear (for code that

@@ -15,6 +15,7 @@
 struct _DcStore
 {
   DcDb            *db;
+  DcDb            *reader;          /* dc_store_reader: opened on first use */
   char            *dir;
   DcStoreRow       row;
   GTimeZone       *tz;
@@ -111,6 +112,7 @@ dc_store_free (DcStore *store)
 {
   if (store == NULL)
     return;
+  g_clear_pointer (&store->reader, dc_db_close);
   g_clear_pointer (&store->db, dc_db_close);
   g_clear_pointer (&store->tz, g_time_zone_unref);
   dc_store_row_clear (&store->row);
@@ -119,6 +121,14 @@ dc_store_free (DcStore *store)
 }
 
 DcDb *dc_store_db (DcStore *store) { return store->db; }
+
+DcDb *
+dc_store_reader (DcStore *store, GError **error)
+{
+  if (store->reader == NULL)
+    store->reader = dc_db_open_reader (dc_db_path (store->db), error);
+  return store->reader;
+}
 const char *dc_store_dir (DcStore *store) { return store->dir; }
 const char *dc_store_name (DcStore *store) { return store->row.name; }
 const char *dc_store_operator (DcStore *store) { return store->row.operator_name; }

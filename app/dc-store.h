@@ -43,6 +43,9 @@ void      dc_store_free (DcStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcStore, dc_store_free)
 
 DcDb            *dc_store_db (DcStore *store);
+/* A read-only connection beside dc_store_db (), for reads on another thread (see
+ * dc_db_open_reader): opened on first use, kept until the store is freed. */
+DcDb            *dc_store_reader (DcStore *store, GError **error);
 const char      *dc_store_dir (DcStore *store);
 const char      *dc_store_name (DcStore *store);
 const char      *dc_store_operator (DcStore *store);

@@ -8,10 +8,26 @@
 static char *
 json_ids (GArray *ids)
 {
-  GString *json = g_string_new ("[");
+  GString *json = g_string_sized_new (2 + (ids != NULL ? ids->len * 8 : 0));
 
+  g_string_append_c (json, '[');
   for (guint i = 0; ids != NULL && i < ids->len; i++)
-    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", g_array_index (ids, gint64, i));
+    {
+      /* by hand: printf costs more than the query's look-up of the id */
+      gint64 id = g_array_index (ids, gint64, i);
+      guint64 magnitude = id < 0 ? -(guint64) id : (guint64) id;
+      char digits[24];
+      gsize n = sizeof digits;
+
+      do
+        digits[--n] = (char) ('0' + magnitude % 10);
+      while ((magnitude /= 10) != 0);
+      if (id < 0)
+        digits[--n] = '-';
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_len (json, digits + n, (gssize) (sizeof digits - n));
+    }
   g_string_append_c (json, ']');
   return g_string_free (json, FALSE);
 }
@@ -201,54 +217,177 @@ dc_police_row_clear (DcPoliceRow *row)
   g_clear_pointer (&row->staff_in, g_free);
   g_clear_pointer (&row->staff_out, g_free);
   g_clear_pointer (&row->member_number, g_free);
+  dc_police_verification_clear (&row->recorded);
 }
 
-/* The columns of a DcPoliceRow, from sessions "s" (may be absent), terminals "tm",
- * visits "v", customers "c" and staff "si", "so". */
+/* The columns of a DcPoliceRow, from sessions "s" (may be absent), visits "v", customers
+ * "c", the verification the visit recorded "vr" and its read key "k". The row keeps the
+ * verification only when no correction supersedes it: the version in force is another row
+ * then. Staff names and terminal labels come from Names: a handful of rows read once per
+ * query costs less than three or four more look-ups for every row. */
 #define POLICE_COLUMNS \
-  "SELECT coalesce (s.id, 0), tm.label, coalesce (tm.filtered, 0), coalesce (s.started_at, 0)," \
+  "SELECT coalesce (s.id, 0), coalesce (s.terminal_id, 0), coalesce (s.started_at, 0)," \
   " coalesce (s.ended_at, 0), v.id, v.entered_at, coalesce (v.exited_at, 0), v.exit_reason, v.minor," \
-  " si.name, so.name, v.customer_id, c.member_number, v.verification_id"
-#define POLICE_JOINS \
-  " JOIN visits v ON v.id = s.visit_id JOIN customers c ON c.id = v.customer_id" \
-  " JOIN staff si ON si.id = v.staff_in LEFT JOIN staff so ON so.id = v.staff_out"
+  " v.staff_in, coalesce (v.staff_out, 0), v.customer_id, c.member_number, v.verification_id," \
+  " EXISTS (SELECT 1 FROM verifications n WHERE n.supersedes = vr.id)," \
+  " vr.customer_id, vr.verified_at, vr.verifier_id, vr.doc_type, vr.payload, k.wrapped"
+#define VISIT_JOINS \
+  " JOIN customers c ON c.id = v.customer_id JOIN verifications vr ON vr.id = v.verification_id" \
+  " LEFT JOIN identity_keys k ON k.verification_id = vr.id"
+
+typedef struct {
+  char    *label;
+  gboolean filtered;
+} TerminalName;
 
 static void
-read_police_row (sqlite3_stmt *stmt, gpointer element)
+terminal_name_free (TerminalName *name)
 {
-  DcPoliceRow *row = element;
-
-  row->session_id = dc_db_col_int (stmt, 0);
-  row->terminal = dc_db_col_text (stmt, 1);
-  row->terminal_filtered = dc_db_col_int (stmt, 2) != 0;
-  row->started_at = dc_db_col_int (stmt, 3);
-  row->ended_at = dc_db_col_int (stmt, 4);
-  row->visit_id = dc_db_col_int (stmt, 5);
-  row->entered_at = dc_db_col_int (stmt, 6);
-  row->exited_at = dc_db_col_int (stmt, 7);
-  row->exit_reason = dc_db_col_text (stmt, 8);
-  row->minor = dc_db_col_int (stmt, 9) != 0;
-  row->staff_in = dc_db_col_text (stmt, 10);
-  row->staff_out = dc_db_col_text (stmt, 11);
-  row->customer_id = dc_db_col_int (stmt, 12);
-  row->member_number = dc_db_col_text (stmt, 13);
-  row->verification_id = dc_db_col_int (stmt, 14);
+  g_free (name->label);
+  g_free (name);
 }
 
-static GArray *
-police_rows_new (void)
+/* Staff names and terminal labels by id, as they are now. */
+typedef struct {
+  GHashTable *staff;       /* gint64 → char * */
+  GHashTable *terminals;   /* gint64 → TerminalName */
+} Names;
+
+static void
+names_clear (Names *names)
 {
-  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
+  g_clear_pointer (&names->staff, g_hash_table_unref);
+  g_clear_pointer (&names->terminals, g_hash_table_unref);
+}
+
+static gboolean
+names_load (DcDb *db, Names *names, GError **error)
+{
+  GError *local = NULL;
+  sqlite3_stmt *stmt;
+
+  names->staff = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  names->terminals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) terminal_name_free);
+  stmt = dc_db_query (db, error, "SELECT id, name FROM staff", "");
+  if (stmt == NULL)
+    return FALSE;
+  while (dc_db_next (db, stmt, &local))
+    {
+      gint64 id = dc_db_col_int (stmt, 0);
+
+      g_hash_table_insert (names->staff, g_memdup2 (&id, sizeof id), dc_db_col_text (stmt, 1));
+    }
+  if (local == NULL && (stmt = dc_db_query (db, &local, "SELECT id, label, filtered FROM terminals", "")) != NULL)
+    while (dc_db_next (db, stmt, &local))
+      {
+        gint64 id = dc_db_col_int (stmt, 0);
+        TerminalName *name = g_new0 (TerminalName, 1);
+
+        name->label = dc_db_col_text (stmt, 1);
+        name->filtered = dc_db_col_int (stmt, 2) != 0;
+        g_hash_table_insert (names->terminals, g_memdup2 (&id, sizeof id), name);
+      }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+staff_name (const Names *names, gint64 id)
+{
+  return id != 0 ? g_strdup (g_hash_table_lookup (names->staff, &id)) : NULL;
+}
+
+static void
+read_verification_at (sqlite3_stmt *stmt, int first, DcPoliceVerification *row)
+{
+  row->customer_id = dc_db_col_int (stmt, first);
+  row->verified_at = dc_db_col_int (stmt, first + 1);
+  row->doc_type = dc_db_col_text (stmt, first + 3);
+  row->payload = dc_db_col_bytes (stmt, first + 4);
+  row->read_key = dc_db_col_bytes (stmt, first + 5);
+}
+
+static void
+read_police_row (sqlite3_stmt *stmt, const Names *names, DcPoliceRow *row)
+{
+  gint64 terminal_id = dc_db_col_int (stmt, 1);
+  const TerminalName *terminal = terminal_id != 0 ? g_hash_table_lookup (names->terminals, &terminal_id) : NULL;
+
+  row->session_id = dc_db_col_int (stmt, 0);
+  row->terminal = terminal != NULL ? g_strdup (terminal->label) : NULL;
+  row->terminal_filtered = terminal != NULL && terminal->filtered;
+  row->started_at = dc_db_col_int (stmt, 2);
+  row->ended_at = dc_db_col_int (stmt, 3);
+  row->visit_id = dc_db_col_int (stmt, 4);
+  row->entered_at = dc_db_col_int (stmt, 5);
+  row->exited_at = dc_db_col_int (stmt, 6);
+  row->exit_reason = dc_db_col_text (stmt, 7);
+  row->minor = dc_db_col_int (stmt, 8) != 0;
+  row->staff_in = staff_name (names, dc_db_col_int (stmt, 9));
+  row->staff_out = staff_name (names, dc_db_col_int (stmt, 10));
+  row->customer_id = dc_db_col_int (stmt, 11);
+  row->member_number = dc_db_col_text (stmt, 12);
+  row->verification_id = dc_db_col_int (stmt, 13);
+  row->superseded = dc_db_col_int (stmt, 14) != 0;
+  if (!row->superseded)
+    {
+      read_verification_at (stmt, 15, &row->recorded);
+      row->recorded.id = row->verification_id;
+      row->recorded.verifier = staff_name (names, dc_db_col_int (stmt, 17));
+    }
+}
+
+/* The rows of @stmt, an array of DcPoliceRow (NULL on error: @stmt NULL too). */
+static GArray *
+collect_police_rows (DcDb *db, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
+  Names names = { 0 };
+  GError *local = NULL;
 
   g_array_set_clear_func (rows, (GDestroyNotify) dc_police_row_clear);
-  return rows;
+  if (stmt == NULL)
+    return NULL;
+  /* the names are read after the statement has begun: in its read transaction, the same moment */
+  if (!dc_db_next (db, stmt, &local))
+    {
+      if (local == NULL)
+        return g_steal_pointer (&rows);
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (!names_load (db, &names, &local))
+    {
+      sqlite3_reset (stmt);
+      g_propagate_error (error, local);
+      names_clear (&names);
+      return NULL;
+    }
+  do
+    {
+      g_array_set_size (rows, rows->len + 1);
+      read_police_row (stmt, &names, &g_array_index (rows, DcPoliceRow, rows->len - 1));
+    }
+  while (dc_db_next (db, stmt, &local));
+  names_clear (&names);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
 
 /* Closed sessions: those that started at most the longest session's length before @from
  * (one index search on sessions_length, then a range of sessions_start) and ended at or
  * after it. Open sessions: at most one per terminal, found terminal by terminal through
  * the partial index sessions_one_open (the CROSS JOIN keeps terminals outside). One
- * statement, so that both halves see the same moment of the database. */
+ * statement, so that both halves see the same moment of the database. Sorted by the
+ * caller: the order needs the terminal's label. */
 #define TIME_SQL \
   "WITH hit (id) AS (" \
   "  SELECT id FROM terminal_sessions" \
@@ -257,17 +396,48 @@ police_rows_new (void)
   "  UNION ALL SELECT o.id FROM terminals t CROSS JOIN terminal_sessions o" \
   "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2)" \
   POLICE_COLUMNS " FROM hit CROSS JOIN terminal_sessions s ON s.id = hit.id" \
-  " JOIN terminals tm ON tm.id = s.terminal_id" POLICE_JOINS \
-  " WHERE ?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))" \
-  " ORDER BY s.started_at, tm.label, s.id"
+  " JOIN visits v ON v.id = s.visit_id" VISIT_JOINS \
+  " WHERE (?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))) AND s.terminal_id % ?4 = ?5"
+
+static gint
+compare_by_start (gconstpointer a, gconstpointer b)
+{
+  const DcPoliceRow *x = a, *y = b;
+  gint label;
+
+  if (x->started_at != y->started_at)
+    return x->started_at < y->started_at ? -1 : 1;
+  label = g_strcmp0 (x->terminal, y->terminal);
+  if (label != 0)
+    return label;
+  return (x->session_id > y->session_id) - (x->session_id < y->session_id);
+}
+
+void
+dc_db_police_time_sort (GArray *rows)
+{
+  g_array_sort (rows, compare_by_start);
+}
+
+GArray *
+dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint part, guint parts,
+                        GError **error)
+{
+  g_autofree char *only = terminal_ids != NULL && terminal_ids->len > 0 ? json_ids (terminal_ids) : NULL;
+
+  g_return_val_if_fail (part < parts, NULL);
+  return collect_police_rows (db, dc_db_query (db, error, TIME_SQL, "iitii", from, to, only, (gint64) parts,
+                                               (gint64) part), error);
+}
 
 GArray *
 dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error)
 {
-  g_autofree char *only = terminal_ids != NULL && terminal_ids->len > 0 ? json_ids (terminal_ids) : NULL;
+  GArray *rows = dc_db_police_time_part (db, from, to, terminal_ids, 0, 1, error);
 
-  return dc_db_collect (db, dc_db_query (db, error, TIME_SQL, "iit", from, to, only), police_rows_new (),
-                  read_police_row, error);
+  if (rows != NULL)
+    dc_db_police_time_sort (rows);
+  return rows;
 }
 
 GPtrArray *
@@ -275,8 +445,8 @@ dc_db_police_time_plan (DcDb *db, GError **error)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   GError *local = NULL;
-  sqlite3_stmt *stmt = dc_db_query (db, error, "EXPLAIN QUERY PLAN " TIME_SQL, "iit", (gint64) 0, (gint64) 1,
-                                    "[1]");
+  sqlite3_stmt *stmt = dc_db_query (db, error, "EXPLAIN QUERY PLAN " TIME_SQL, "iitii", (gint64) 0, (gint64) 1,
+                                    "[1]", (gint64) 1, (gint64) 0);
 
   if (stmt == NULL)
     return NULL;
@@ -295,15 +465,12 @@ dc_db_police_visits_of (DcDb *db, GArray *customer_ids, GError **error)
 {
   g_autofree char *json = json_ids (customer_ids);
   sqlite3_stmt *stmt = dc_db_query (db, error,
-                                    POLICE_COLUMNS " FROM visits v"
-                                    " JOIN customers c ON c.id = v.customer_id"
-                                    " JOIN staff si ON si.id = v.staff_in LEFT JOIN staff so ON so.id = v.staff_out"
+                                    POLICE_COLUMNS " FROM visits v" VISIT_JOINS
                                     " LEFT JOIN terminal_sessions s ON s.visit_id = v.id"
-                                    " LEFT JOIN terminals tm ON tm.id = s.terminal_id"
                                     " WHERE v.customer_id IN (SELECT value FROM json_each (?))"
                                     " ORDER BY v.entered_at DESC, v.id DESC, s.started_at, s.id", "t", json);
 
-  return dc_db_collect (db, stmt, police_rows_new (), read_police_row, error);
+  return collect_police_rows (db, stmt, error);
 }
 
 gboolean

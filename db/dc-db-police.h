@@ -64,7 +64,22 @@ gboolean dc_db_query_log_disclosure (DcDb *db, gint64 query_id, gint64 *out_disc
 
 /* ---- finding the records ---- */
 
-/* One terminal session (or a visit without one) with its visit and customer. */
+/* A verification with what a police row shows of it. */
+typedef struct {
+  gint64  id;
+  gint64  customer_id;
+  gint64  verified_at;
+  char   *verifier;     /* name */
+  char   *doc_type;
+  GBytes *payload;      /* sealed */
+  GBytes *read_key;     /* its wrapped read key (identity_keys); NULL if none is cached */
+} DcPoliceVerification;
+
+void     dc_police_verification_clear (DcPoliceVerification *row);
+
+/* One terminal session (or a visit without one) with its visit and customer, and the
+ * verification the visit recorded: read with the row, so that a query needs no second look-up
+ * unless the record was corrected since. */
 typedef struct {
   gint64   session_id;        /* 0: a visit without a session */
   char    *terminal;          /* NULL when session_id is 0 */
@@ -81,6 +96,8 @@ typedef struct {
   gint64   customer_id;
   char    *member_number;
   gint64   verification_id;   /* the one the visit recorded */
+  gboolean superseded;        /* a correction of it exists: the version in force is another */
+  DcPoliceVerification recorded;   /* verification_id's row when not @superseded, else zeros */
 } DcPoliceRow;
 
 void     dc_police_row_clear (DcPoliceRow *row);
@@ -91,6 +108,12 @@ void     dc_police_row_clear (DcPoliceRow *row);
  * sessions_length gives that bound in one step); the open ones come from the partial
  * index sessions_one_open, one look-up per terminal. An array of DcPoliceRow. */
 GArray  *dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error);
+/* Part @part of @parts of the above: the sessions on terminals whose id modulo @parts is
+ * @part, in no order. The parts of one query can run on several connections at once. */
+GArray  *dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint part, guint parts,
+                                 GError **error);
+/* Put rows in dc_db_police_time ()'s order. */
+void     dc_db_police_time_sort (GArray *rows);
 /* EXPLAIN QUERY PLAN of the statement above: its detail lines (for the tests). */
 GPtrArray *dc_db_police_time_plan (DcDb *db, GError **error);
 
@@ -104,18 +127,6 @@ GArray  *dc_db_police_visits_of (DcDb *db, GArray *customer_ids, GError **error)
 gboolean dc_db_police_customers_by_person (DcDb *db, GBytes *person_index, GArray *out, GError **error);
 gboolean dc_db_police_customers_by_document (DcDb *db, GBytes *document_index, GArray *out, GError **error);
 
-/* A verification with what a police row shows of it. */
-typedef struct {
-  gint64  id;
-  gint64  customer_id;
-  gint64  verified_at;
-  char   *verifier;     /* name */
-  char   *doc_type;
-  GBytes *payload;      /* sealed */
-  GBytes *read_key;     /* its wrapped read key (identity_keys); NULL if none is cached */
-} DcPoliceVerification;
-
-void     dc_police_verification_clear (DcPoliceVerification *row);
 /* Every verification whose coarse name index is @name_index; an array of DcPoliceVerification. */
 GArray  *dc_db_police_name_candidates (DcDb *db, gint64 name_index, GError **error);
 /* The verifications @ids (gint64); an array of DcPoliceVerification, by id. */

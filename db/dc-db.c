@@ -234,6 +234,15 @@ check_file_kind (DcDb *db, gint64 *out_version, GError **error)
   return TRUE;
 }
 
+static void
+db_init (DcDb *db, const char *path)
+{
+  db->path = g_strdup (path);
+  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
+  db->by_address = g_hash_table_new (g_direct_hash, g_direct_equal);
+  db->pending = g_array_new (FALSE, FALSE, sizeof (PendingAudit));
+}
+
 DcDb *
 dc_db_open (const char *path, gboolean create, GError **error)
 {
@@ -255,10 +264,7 @@ dc_db_open (const char *path, gboolean create, GError **error)
       g_once_init_leave (&configured, 1);
     }
 
-  db->path = g_strdup (path);
-  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
-  db->by_address = g_hash_table_new (g_direct_hash, g_direct_equal);
-  db->pending = g_array_new (FALSE, FALSE, sizeof (PendingAudit));
+  db_init (db, path);
   if (!ensure_private_file (path, create, error))
     return NULL;
 
@@ -322,6 +328,67 @@ dc_db_close (DcDb *db)
     sqlite3_close_v2 (db->handle);
   g_free (db->path);
   g_free (db);
+}
+
+DcDb *
+dc_db_open_reader (const char *path, GError **error)
+{
+  g_autoptr(DcDb) db = g_new0 (DcDb, 1);
+  gint64 version = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db_init (db, path);
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      dc_db_set_error (db, rc, "open", error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db->handle, DC_BUSY_TIMEOUT_MS);
+  if (!check_file_kind (db, &version, error))
+    return NULL;
+  if (version != DC_DB_SCHEMA_VERSION)
+    {
+      /* the writing connection migrates; a reader never reads another schema */
+      g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_OPEN, _("%s is not ready to be read (schema %d)."), path,
+                   (int) version);
+      return NULL;
+    }
+  if (!dc_db_exec (db,
+                   "PRAGMA query_only = ON;"
+                   "PRAGMA trusted_schema = OFF;"
+                   "PRAGMA temp_store = MEMORY;"
+                   "PRAGMA cache_size = -16384;"
+                   "PRAGMA cell_size_check = ON;", error))
+    return NULL;
+  db->version = (gint) version;
+  return g_steal_pointer (&db);
+}
+
+gboolean
+dc_db_read_begin (DcDb *db, gint64 *out_audit_head, GError **error)
+{
+  gboolean found;
+
+  g_return_val_if_fail (db->depth == 0, FALSE);
+
+  if (!dc_db_run (db, error, "BEGIN DEFERRED", ""))
+    return FALSE;
+  /* the first read fixes the moment the transaction sees */
+  if (dc_db_int (db, out_audit_head, &found, error, "SELECT coalesce (max (id), 0) FROM audit", ""))
+    return TRUE;
+  dc_db_read_end (db);
+  return FALSE;
+}
+
+void
+dc_db_read_end (DcDb *db)
+{
+  /* nothing was written: ending it cannot lose anything */
+  if (sqlite3_get_autocommit (db->handle) == 0)
+    sqlite3_exec (db->handle, "COMMIT", NULL, NULL, NULL);
 }
 
 sqlite3 *

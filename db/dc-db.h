@@ -35,6 +35,18 @@ DcDb    *dc_db_open (const char *path, gboolean create, GError **error);
 void     dc_db_close (DcDb *db);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcDb, dc_db_close)
 
+/* A second, read-only connection to the database at @path, for reads that run on another
+ * thread beside the writing connection (WAL lets them). Never migrates: the schema must be
+ * this build's. Query-only. */
+DcDb    *dc_db_open_reader (const char *path, GError **error);
+
+/* A read transaction, outside any other on @db: every statement until dc_db_read_end reads
+ * the same moment of the database. @out_audit_head: the newest audit entry's id then. Every
+ * change Daicho commits appends one, so two transactions that saw the same head saw the same
+ * records. */
+gboolean dc_db_read_begin (DcDb *db, gint64 *out_audit_head, GError **error);
+void     dc_db_read_end (DcDb *db);
+
 sqlite3     *dc_db_handle (DcDb *db);
 const char  *dc_db_path (DcDb *db);
 gint         dc_db_schema_version (DcDb *db);

@@ -1112,6 +1112,8 @@ test_time_brute (void)
       expected = expect_time (scope.from, scope.to, scope.terminals);
       result = run_query (&scope, 0);
       check_result (result, expected);
+      /* every terminal: read in two halves at once, on two connections (nothing writes between) */
+      g_assert_cmpint (result->read_in_halves, ==, scope.terminals == NULL && g_get_num_processors () > 1);
       nonempty += expected->len > 0;
       for (guint j = 0; j < result->rows->len; j++)
         with_open += g_array_index (result->rows, DcQueryRow, j).ended_at == 0;
@@ -1218,6 +1220,41 @@ test_time_plan (void)
     }
   g_assert_true (length_search);
   g_assert_true (open_search);
+}
+
+/* The halves of a time query compare the newest audit entry each read transaction saw: a
+ * change committed between them must show as another head, and a transaction must keep
+ * reading its own moment. */
+static void
+test_halves_moment (void)
+{
+  g_autoptr(GError) error = NULL;
+  DcDb *reader = dc_store_reader (fx.store, &error);
+  gint64 head_before = 0, head_after = 0, staff_before, staff_seen;
+  gboolean found;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (reader);
+  g_assert_true (dc_store_reader (fx.store, NULL) == reader);   /* one, kept */
+
+  g_assert_true (dc_db_read_begin (reader, &head_before, &error));
+  g_assert_true (dc_db_int (reader, &staff_before, &found, &error, "SELECT count (*) FROM staff", ""));
+  /* the writing connection commits a change meanwhile */
+  g_assert_true (dc_store_add_staff (fx.store, fx.manager, "受付二", "counter", "5678", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_db_int (reader, &staff_seen, &found, &error, "SELECT count (*) FROM staff", ""));
+  g_assert_cmpint (staff_seen, ==, staff_before);   /* still the moment it began */
+  dc_db_read_end (reader);
+
+  g_assert_true (dc_db_read_begin (reader, &head_after, &error));
+  g_assert_true (dc_db_int (reader, &staff_seen, &found, &error, "SELECT count (*) FROM staff", ""));
+  dc_db_read_end (reader);
+  g_assert_cmpint (staff_seen, ==, staff_before + 1);
+  g_assert_cmpint (head_after, >, head_before);
+
+  /* the reader reads only */
+  g_assert_false (dc_db_exec (reader, "DELETE FROM terminal_sessions WHERE id < 0", &error));
+  g_assert_nonnull (error);
 }
 
 /* ---- cases: people against the brute force ---- */
@@ -2272,6 +2309,8 @@ main (int argc, char **argv)
   g_test_add_func ("/police/read-keys/counter", test_keys_counter);
   g_test_add_func ("/police/sealed/plaintext", test_plaintext);
   g_test_add_func ("/police/sealed/verify", test_verify);
+  /* last: it adds a member of staff */
+  g_test_add_func ("/police/query/halves-one-moment", test_halves_moment);
 
   status = g_test_run ();
   fixture_teardown ();

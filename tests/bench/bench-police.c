@@ -28,6 +28,7 @@ typedef struct {
   double      p99;
   guint64     opened;  /* police queries: records decrypted, over all operations */
   guint64     cached;  /* of which with a cached read key (no X25519) */
+  guint       halves;  /* time queries read in two halves at once */
 } Series;
 
 static gint64
@@ -316,6 +317,7 @@ bench_points (Bench *b, GArray *instants, gboolean one_terminal, Series *s)
       series_add (s, t0, result->rows->len);
       s->opened += result->verifications;
       s->cached += result->read_keys_used;
+      s->halves += result->read_in_halves;
       dc_query_scope_clear (&scope);
     }
 }
@@ -650,8 +652,9 @@ main (int argc, char **argv)
            " drawn) %.3f s\n", parts[0], parts[1], parts[2], parts[3]);
   for (guint i = 3; i < G_N_ELEMENTS (series); i++)
     if (series[i].opened > 0)
-      g_print ("  %-48s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " records opened with a cached read key\n",
-               series[i].what, series[i].cached, series[i].opened);
+      g_print ("  %-48s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " records opened with a cached read key;"
+               " %u of %u queries read in two halves at once\n", series[i].what, series[i].cached, series[i].opened,
+               series[i].halves, series[i].ns->len);
   g_print ("  %-48s %" G_GUINT64_FORMAT " keys in %.2f s: %.0f keys/s (%" G_GUINT64_FORMAT " cached by the queries before)\n",
            "(j) read-key fill pass (dc_identity_keys_fill)", filled, fill_s, filled / MAX (fill_s, 1e-9), cold_keys);
   g_print ("  time point p99, no key cached %.3f ms; after the fill pass %.3f ms: target <= %.0f ms: %s\n",
