@@ -108,6 +108,16 @@ dc_application_init (DcApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
+void
+dc_application_choose_renderer (void)
+{
+  /* Counter PCs rarely have a GPU; GL in software (Mesa llvmpipe) costs 100 MB and most of
+   * the CPU a frame. The cairo renderer draws this UI in a frame and starts in half the
+   * time (tests/bench/bench-desktop). Users may still choose: set either variable. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+}
+
 DcApplication *
 dc_application_new (void)
 {

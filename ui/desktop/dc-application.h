@@ -12,4 +12,8 @@ G_DECLARE_FINAL_TYPE (DcApplication, dc_application, DC, APPLICATION, AdwApplica
 
 DcApplication *dc_application_new (void);
 
+/* The renderer the app draws with unless the user chose one (GSK_RENDERER, GDK_DEBUG):
+ * call before GTK is initialised. */
+void dc_application_choose_renderer (void);
+
 G_END_DECLS

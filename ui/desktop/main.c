@@ -16,11 +16,7 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Counter PCs rarely have a GPU; GL in software (Mesa llvmpipe) costs 100 MB and most of
-   * the CPU a frame. The cairo renderer draws this UI in a frame and starts in half the
-   * time (tests/bench/bench-desktop). Users may still choose: set either variable. */
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+  dc_application_choose_renderer ();
 
   dc_secret_disable_core_dumps ();
   if (!dc_crypto_init ())
