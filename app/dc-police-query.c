@@ -757,7 +757,10 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, GError **error)
       g_array_append_vals (rows, other.rows->data, other.rows->len);
       /* the rows moved: the other array only lets go of its memory */
       g_array_set_clear_func (other.rows, NULL);
-      dc_db_police_time_sort (rows);
+      if (dc_db_police_rows_name (db, rows, error))
+        dc_db_police_time_sort (rows);
+      else
+        g_clear_pointer (&rows, g_array_unref);
     }
   time_half_clear (&mine);
   time_half_clear (&other);

@@ -312,14 +312,10 @@ read_verification_at (sqlite3_stmt *stmt, int first, DcPoliceVerification *row)
 }
 
 static void
-read_police_row (sqlite3_stmt *stmt, const Names *names, DcPoliceRow *row)
+read_police_row (sqlite3_stmt *stmt, DcPoliceRow *row)
 {
-  gint64 terminal_id = dc_db_col_int (stmt, 1);
-  const TerminalName *terminal = terminal_id != 0 ? g_hash_table_lookup (names->terminals, &terminal_id) : NULL;
-
   row->session_id = dc_db_col_int (stmt, 0);
-  row->terminal = terminal != NULL ? g_strdup (terminal->label) : NULL;
-  row->terminal_filtered = terminal != NULL && terminal->filtered;
+  row->terminal_id = dc_db_col_int (stmt, 1);
   row->started_at = dc_db_col_int (stmt, 2);
   row->ended_at = dc_db_col_int (stmt, 3);
   row->visit_id = dc_db_col_int (stmt, 4);
@@ -327,8 +323,8 @@ read_police_row (sqlite3_stmt *stmt, const Names *names, DcPoliceRow *row)
   row->exited_at = dc_db_col_int (stmt, 6);
   row->exit_reason = dc_db_col_text (stmt, 7);
   row->minor = dc_db_col_int (stmt, 8) != 0;
-  row->staff_in = staff_name (names, dc_db_col_int (stmt, 9));
-  row->staff_out = staff_name (names, dc_db_col_int (stmt, 10));
+  row->staff_in_id = dc_db_col_int (stmt, 9);
+  row->staff_out_id = dc_db_col_int (stmt, 10);
   row->customer_id = dc_db_col_int (stmt, 11);
   row->member_number = dc_db_col_text (stmt, 12);
   row->verification_id = dc_db_col_int (stmt, 13);
@@ -337,56 +333,66 @@ read_police_row (sqlite3_stmt *stmt, const Names *names, DcPoliceRow *row)
     {
       read_verification_at (stmt, 15, &row->recorded);
       row->recorded.id = row->verification_id;
-      row->recorded.verifier = staff_name (names, dc_db_col_int (stmt, 17));
+      row->verifier_id = dc_db_col_int (stmt, 17);
     }
 }
 
-/* The rows of @stmt, an array of DcPoliceRow (NULL on error: @stmt NULL too). */
+static void
+police_row_read (sqlite3_stmt *stmt, gpointer element)
+{
+  read_police_row (stmt, element);
+}
+
+/* The rows of @stmt, an array of DcPoliceRow not named yet (NULL on error: @stmt NULL too). */
 static GArray *
 collect_police_rows (DcDb *db, sqlite3_stmt *stmt, GError **error)
 {
-  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
-  Names names = { 0 };
-  GError *local = NULL;
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
 
   g_array_set_clear_func (rows, (GDestroyNotify) dc_police_row_clear);
-  if (stmt == NULL)
-    return NULL;
-  /* the names are read after the statement has begun: in its read transaction, the same moment */
-  if (!dc_db_next (db, stmt, &local))
+  return dc_db_collect (db, stmt, rows, police_row_read, error);
+}
+
+gboolean
+dc_db_police_rows_name (DcDb *db, GArray *rows, GError **error)
+{
+  Names names = { 0 };
+
+  if (rows->len == 0)
+    return TRUE;
+  if (!names_load (db, &names, error))
     {
-      if (local == NULL)
-        return g_steal_pointer (&rows);
-      g_propagate_error (error, local);
-      return NULL;
-    }
-  if (!names_load (db, &names, &local))
-    {
-      sqlite3_reset (stmt);
-      g_propagate_error (error, local);
       names_clear (&names);
-      return NULL;
+      return FALSE;
     }
-  do
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_array_set_size (rows, rows->len + 1);
-      read_police_row (stmt, &names, &g_array_index (rows, DcPoliceRow, rows->len - 1));
+      DcPoliceRow *row = &g_array_index (rows, DcPoliceRow, i);
+      const TerminalName *terminal = row->terminal_id != 0 ? g_hash_table_lookup (names.terminals, &row->terminal_id)
+                                                           : NULL;
+
+      g_free (row->terminal);
+      row->terminal = terminal != NULL ? g_strdup (terminal->label) : NULL;
+      row->terminal_filtered = terminal != NULL && terminal->filtered;
+      g_free (row->staff_in);
+      row->staff_in = staff_name (&names, row->staff_in_id);
+      g_free (row->staff_out);
+      row->staff_out = staff_name (&names, row->staff_out_id);
+      if (!row->superseded)
+        {
+          g_free (row->recorded.verifier);
+          row->recorded.verifier = staff_name (&names, row->verifier_id);
+        }
     }
-  while (dc_db_next (db, stmt, &local));
   names_clear (&names);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return TRUE;
 }
 
 /* Closed sessions: those that started at most the longest session's length before @from
  * (one index search on sessions_length, then a range of sessions_start) and ended at or
  * after it. Open sessions: at most one per terminal, found terminal by terminal through
  * the partial index sessions_one_open (the CROSS JOIN keeps terminals outside). One
- * statement, so that both halves see the same moment of the database. Sorted by the
+ * statement, so that both kinds see the same moment of the database. Sorted by the
  * caller: the order needs the terminal's label. */
 #define TIME_SQL \
   "WITH hit (id) AS (" \
@@ -433,11 +439,12 @@ dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, 
 GArray *
 dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error)
 {
-  GArray *rows = dc_db_police_time_part (db, from, to, terminal_ids, 0, 1, error);
+  g_autoptr(GArray) rows = dc_db_police_time_part (db, from, to, terminal_ids, 0, 1, error);
 
-  if (rows != NULL)
-    dc_db_police_time_sort (rows);
-  return rows;
+  if (rows == NULL || !dc_db_police_rows_name (db, rows, error))
+    return NULL;
+  dc_db_police_time_sort (rows);
+  return g_steal_pointer (&rows);
 }
 
 GPtrArray *
@@ -470,7 +477,11 @@ dc_db_police_visits_of (DcDb *db, GArray *customer_ids, GError **error)
                                     " WHERE v.customer_id IN (SELECT value FROM json_each (?))"
                                     " ORDER BY v.entered_at DESC, v.id DESC, s.started_at, s.id", "t", json);
 
-  return collect_police_rows (db, stmt, error);
+  g_autoptr(GArray) rows = collect_police_rows (db, stmt, error);
+
+  if (rows == NULL || !dc_db_police_rows_name (db, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
 }
 
 gboolean

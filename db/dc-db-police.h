@@ -96,6 +96,7 @@ typedef struct {
   gint64   customer_id;
   char    *member_number;
   gint64   verification_id;   /* the one the visit recorded */
+  gint64   terminal_id, staff_in_id, staff_out_id, verifier_id;   /* named by dc_db_police_rows_name */
   gboolean superseded;        /* a correction of it exists: the version in force is another */
   DcPoliceVerification recorded;   /* verification_id's row when not @superseded, else zeros */
 } DcPoliceRow;
@@ -109,11 +110,15 @@ void     dc_police_row_clear (DcPoliceRow *row);
  * index sessions_one_open, one look-up per terminal. An array of DcPoliceRow. */
 GArray  *dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error);
 /* Part @part of @parts of the above: the sessions on terminals whose id modulo @parts is
- * @part, in no order. The parts of one query can run on several connections at once. */
+ * @part, in no order and not named yet. The parts of one query can run on several
+ * connections at once. */
 GArray  *dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint part, guint parts,
                                  GError **error);
-/* Put rows in dc_db_police_time ()'s order. */
+/* Put rows in dc_db_police_time ()'s order; their terminals must be named. */
 void     dc_db_police_time_sort (GArray *rows);
+/* Name the rows of dc_db_police_time_part (): terminal labels and filtering, staff names, as
+ * they are now (a label is never changed nor reused, a name never changed). */
+gboolean dc_db_police_rows_name (DcDb *db, GArray *rows, GError **error);
 /* EXPLAIN QUERY PLAN of the statement above: its detail lines (for the tests). */
 GPtrArray *dc_db_police_time_plan (DcDb *db, GError **error);
 
