@@ -356,55 +356,46 @@ typedef struct {
 
 /* What encode_row (db/dc-db.c) makes of the row, column by column in the table's own order,
  * each value as SQLite stores what was bound: the declared types here (INTEGER, TEXT, BLOB)
- * keep it as it was. The columns come from @columns_sql ("SELECT * FROM table WHERE 0"),
- * stepped so that a statement cached before a schema change is prepared again: a column
- * added since, which @values cannot name, makes the caller read the row back instead. */
+ * keep it as it was. The columns come from @columns_sql ("SELECT * FROM table WHERE 0",
+ * dc_db_columns): a column added since, which @values cannot name, makes the caller read
+ * the row back instead. */
 static gboolean
 canonical_of (DcDb *db, const char *table, const char *columns_sql, const Value *values, guint n_values,
               GByteArray *out)
 {
-  sqlite3_stmt *stmt = dc_db_query (db, NULL, columns_sql, "");
+  guint n = 0;
+  const char *const *names = dc_db_columns (db, columns_sql, &n);
   const Value *order[MAX_COLUMNS];
-  GError *local = NULL;
   gsize size;
   guint8 *p;
-  int n;
 
   g_assert (n_values <= MAX_COLUMNS);
 
-  if (stmt == NULL || dc_db_next (db, stmt, &local) || local != NULL)
-    {
-      g_clear_error (&local);
-      return FALSE;
-    }
-  n = sqlite3_column_count (stmt);
-  if (n != (int) n_values)
+  if (names == NULL || n != n_values)
     return FALSE;
   /* match the columns first, then write everything in one go into a buffer sized once */
   size = 8 + 13 + 8 + strlen (table);
-  for (int c = 0; c < n; c++)
+  for (guint c = 0; c < n; c++)
     {
-      const char *name = sqlite3_column_name (stmt, c);
-      const Value *v = g_str_equal (values[c].column, name) ? &values[c] : NULL;
+      const Value *v = g_str_equal (values[c].column, names[c]) ? &values[c] : NULL;
 
       for (guint i = 0; i < n_values && v == NULL; i++)
-        if (g_str_equal (values[i].column, name))
+        if (g_str_equal (values[i].column, names[c]))
           v = &values[i];
       if (v == NULL)
         return FALSE;
       order[c] = v;
-      size += 8 + strlen (name) + 1 + (v->type == 'i' ? 8 : v->type == 'n' ? 0 : 8 + v->len);
+      size += 8 + strlen (names[c]) + 1 + (v->type == 'i' ? 8 : v->type == 'n' ? 0 : 8 + v->len);
     }
   g_byte_array_set_size (out, size);
   p = out->data;
   p = dc_db_write_chunk (p, "daicho-row-v1", 13);
   p = dc_db_write_chunk (p, table, strlen (table));
-  for (int c = 0; c < n; c++)
+  for (guint c = 0; c < n; c++)
     {
-      const char *name = sqlite3_column_name (stmt, c);
       const Value *v = order[c];
 
-      p = dc_db_write_chunk (p, name, strlen (name));
+      p = dc_db_write_chunk (p, names[c], strlen (names[c]));
       *p++ = (guint8) v->type;
       if (v->type == 'i')
         p = dc_db_write_u64 (p, (guint64) v->integer);

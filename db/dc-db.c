@@ -41,7 +41,25 @@ struct _DcDb
   GArray     *pending;      /* PendingAudit: bulk mode's audit entries not written yet */
   gboolean    flushing;
   char       *audit_sql[AUDIT_SIZES];   /* the multi-row INSERT of 1, 2, 4 … AUDIT_ROWS_MAX entries */
+  GPtrArray  *deferred;     /* the CREATE INDEX text of each index bulk mode dropped, to build at its end */
+  GHashTable *columns;      /* dc_db_columns: SQL text → Columns */
 };
+
+/* A statement's column names as of one write transaction (dc_db_columns). */
+typedef struct {
+  guint64 state;
+  guint   n;
+  char  **names;
+} Columns;
+
+static void
+columns_free (gpointer data)
+{
+  Columns *c = data;
+
+  g_strfreev (c->names);
+  g_free (c);
+}
 
 G_DEFINE_QUARK (dc-db-error-quark, dc_db_error)
 
@@ -241,6 +259,8 @@ db_init (DcDb *db, const char *path)
   db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
   db->by_address = g_hash_table_new (g_direct_hash, g_direct_equal);
   db->pending = g_array_new (FALSE, FALSE, sizeof (PendingAudit));
+  db->deferred = g_ptr_array_new_with_free_func (g_free);
+  db->columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, columns_free);
 }
 
 DcDb *
@@ -322,6 +342,8 @@ dc_db_close (DcDb *db)
   g_clear_pointer (&db->by_address, g_hash_table_unref);
   g_clear_pointer (&db->statements, g_hash_table_unref);
   g_clear_pointer (&db->pending, g_array_unref);
+  g_clear_pointer (&db->deferred, g_ptr_array_unref);
+  g_clear_pointer (&db->columns, g_hash_table_unref);
   for (guint i = 0; i < AUDIT_SIZES; i++)
     g_free (db->audit_sql[i]);
   if (db->handle != NULL)
@@ -414,9 +436,10 @@ dc_db_exec (DcDb *db, const char *sql, GError **error)
 {
   int rc;
 
-  /* free-form SQL may read anything */
+  /* free-form SQL may read anything, and change the schema */
   if (!flush_audit (db, error))
     return FALSE;
+  g_hash_table_remove_all (db->columns);
   rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
@@ -621,6 +644,42 @@ dc_db_int (DcDb *db, gint64 *out, gboolean *found, GError **error, const char *s
       return FALSE;
     }
   return TRUE;
+}
+
+const char *const *
+dc_db_columns (DcDb *db, const char *sql, guint *n_columns)
+{
+  guint64 state = dc_db_write_state (db);
+  Columns *c = g_hash_table_lookup (db->columns, sql);
+  sqlite3_stmt *stmt;
+  GError *local = NULL;
+
+  /* inside one write transaction only this connection can change the schema, and it does
+   * so through dc_db_exec, which forgets them all */
+  if (c != NULL && state != 0 && c->state == state)
+    {
+      *n_columns = c->n;
+      return (const char *const *) c->names;
+    }
+  /* stepped, so that a statement cached before a schema change is prepared again */
+  stmt = dc_db_query (db, NULL, sql, "");
+  if (stmt == NULL || dc_db_next (db, stmt, &local) || local != NULL)
+    {
+      g_clear_error (&local);
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+      g_hash_table_remove (db->columns, sql);
+      return NULL;
+    }
+  c = g_new0 (Columns, 1);
+  c->state = state;
+  c->n = (guint) sqlite3_column_count (stmt);
+  c->names = g_new0 (char *, c->n + 1);
+  for (guint i = 0; i < c->n; i++)
+    c->names[i] = g_strdup (sqlite3_column_name (stmt, (int) i));
+  g_hash_table_replace (db->columns, g_strdup (sql), c);
+  *n_columns = c->n;
+  return (const char *const *) c->names;
 }
 
 gint64
@@ -902,9 +961,90 @@ check_constraints (DcDb *db, GError **error)
   return TRUE;
 }
 
+/* The indexes dc_db_bulk_defer_indexes dropped, each built again from its own CREATE text:
+ * one sort over all rows, and the schema ends as the migrations made it. */
+static gboolean
+build_deferred_indexes (DcDb *db, GError **error)
+{
+  GPtrArray *deferred = db->deferred;
+  gboolean ok;
+
+  if (deferred->len == 0)
+    return TRUE;
+  ok = dc_db_begin (db, error);
+  for (guint i = 0; ok && i < deferred->len; i++)
+    ok = dc_db_exec (db, deferred->pdata[i], error);
+  ok = ok && dc_db_commit (db, error);
+  if (!ok)
+    {
+      /* kept, for the next end of bulk mode to try again */
+      dc_db_rollback (db);
+      return FALSE;
+    }
+  g_ptr_array_set_size (deferred, 0);
+  return TRUE;
+}
+
+gboolean
+dc_db_bulk_defer_indexes (DcDb *db, const char *const *names, GError **error)
+{
+  guint before = db->deferred->len;
+  gboolean ok;
+
+  g_return_val_if_fail (db->bulk && db->depth == 0, FALSE);
+
+  if (!dc_db_begin (db, error))
+    return FALSE;
+  ok = TRUE;
+  for (const char *const *name = names; ok && *name != NULL; name++)
+    {
+      g_autofree char *sql = NULL;
+      g_autofree char *drop = NULL;
+      sqlite3_stmt *stmt = dc_db_query (db, error, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                                        "t", *name);
+      GError *local = NULL;
+
+      ok = stmt != NULL;
+      if (ok && dc_db_next (db, stmt, &local))
+        {
+          sql = dc_db_col_text (stmt, 0);
+          sqlite3_reset (stmt);
+        }
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          ok = FALSE;
+        }
+      /* an index an older schema lacks is passed over */
+      if (!ok || sql == NULL)
+        continue;
+      /* a UNIQUE index is a rule the rows must keep on the way */
+      if (!g_str_has_prefix (sql, "CREATE INDEX "))
+        {
+          g_set_error (error, DC_DB_ERROR, DC_DB_ERROR_FAILED, "bulk: %s is not a plain index", *name);
+          ok = FALSE;
+          continue;
+        }
+      drop = g_strdup_printf ("DROP INDEX \"%s\"", *name);
+      ok = dc_db_exec (db, drop, error);
+      if (ok)
+        g_ptr_array_add (db->deferred, g_steal_pointer (&sql));
+    }
+  ok = ok && dc_db_commit (db, error);
+  if (!ok)
+    {
+      /* rolled back: those of this call are still there */
+      dc_db_rollback (db);
+      g_ptr_array_set_size (db->deferred, before);
+    }
+  return ok;
+}
+
 gboolean
 dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error)
 {
+  gboolean built;
+
   g_return_val_if_fail (db->depth == 0, FALSE);
 
   if (bulk)
@@ -917,9 +1057,12 @@ dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error)
                              " PRAGMA ignore_check_constraints = ON", error);
     }
   db->bulk = FALSE;
+  /* the indexes first, with the large cache; the store is whole even if that fails */
+  built = build_deferred_indexes (db, error);
   /* durable again: with synchronous FULL the checkpoint syncs the file and everything in it */
   return dc_db_exec (db, "PRAGMA ignore_check_constraints = OFF; PRAGMA synchronous = FULL;"
-                         " PRAGMA cache_size = -16384", error)
+                         " PRAGMA cache_size = -16384", built ? error : NULL)
+         && built
          && check_constraints (db, error)
          && dc_db_checkpoint (db, TRUE, error);
 }

@@ -97,10 +97,16 @@ guint64  dc_db_write_state (DcDb *db);
  * synchronous=OFF and a larger page cache; CHECK constraints not checked row by row but
  * on every row of every table when it ends (PRAGMA quick_check: a violation fails it with
  * DC_DB_ERROR_CONSTRAINT); audit entries written many to a statement (dc_db_audit_defer).
- * Ending it (FALSE) makes the file durable again (synchronous=FULL, a TRUNCATE checkpoint).
- * Outside a transaction only. */
+ * Ending it (FALSE) builds the indexes dc_db_bulk_defer_indexes dropped, then makes the file
+ * durable again (synchronous=FULL, a TRUNCATE checkpoint). Outside a transaction only. */
 gboolean dc_db_set_bulk (DcDb *db, gboolean bulk, GError **error);
 gboolean dc_db_is_bulk (DcDb *db);
+/* In bulk mode, outside a transaction: drop the indexes @names (NULL-terminated; plain, not
+ * UNIQUE ones: those are rules) until bulk mode ends, which builds each again from its own
+ * CREATE text, once over all rows. For a fill none of whose statements reads them: the
+ * schema and the rows end the same, and a row costs no update of them on the way. A name
+ * the schema lacks is passed over. */
+gboolean dc_db_bulk_defer_indexes (DcDb *db, const char *const *names, GError **error);
 /* In bulk mode, an audit entry (the columns of dc_db_audit_insert; @row_hash NULL or 32
  * bytes) to be written with others: before the transaction commits or a savepoint opens,
  * before any statement naming the audit table, and every few hundred entries. A rollback
@@ -117,6 +123,13 @@ gboolean dc_db_checkpoint (DcDb *db, gboolean truncate, GError **error);
 
 /* Let the purge delete record rows on this connection only (design.md §3). */
 void     dc_db_allow_purge (DcDb *db, gboolean allow);
+
+/* The column names of @sql (a query returning no row, e.g. "SELECT * FROM t WHERE 0") as
+ * the schema has them now; NULL when it fails. Owned by @db: valid until the next call for
+ * @sql or dc_db_exec.
+ * Within one write transaction, kept from the first call (the schema cannot change under
+ * it but by dc_db_exec, which forgets them). */
+const char *const *dc_db_columns (DcDb *db, const char *sql, guint *n_columns);
 
 /* The canonical bytes of one row, for hashing: the table name, then every column in
  * schema order as name, type tag and value. FALSE with @found unset when absent. */

@@ -776,6 +776,63 @@ test_bulk_checks_at_end (void)
   g_assert_no_error (error);
 }
 
+/* Bulk mode drops the indexes it is given and builds each again at its end from its own
+ * text, so the schema ends as a fresh one's; a UNIQUE index (a rule) is never dropped, and a
+ * name the schema lacks is passed over. */
+static void
+test_bulk_indexes_deferred (void)
+{
+  static const char *const plain[] = { "visits_exited", "sessions_length", "no_such_index", NULL };
+  static const char *const unique[] = { "visits_one_open", NULL };
+  g_autofree char *path = g_build_filename (fx.dir, "bulk-indexes.db", NULL);
+  g_autofree char *fresh_path = g_build_filename (fx.dir, "bulk-indexes-fresh.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcDb) db = dc_db_open (path, TRUE, &error);
+  g_autoptr(DcDb) fresh = dc_db_open (fresh_path, TRUE, &error);
+  g_autofree char *want = NULL, *got = NULL;
+  sqlite3 *h;
+
+  g_assert_no_error (error);
+  h = dc_db_handle (db);
+  want = schema_of (dc_db_handle (fresh));
+  g_assert_true (dc_db_set_bulk (db, TRUE, &error));
+  g_assert_true (dc_db_bulk_defer_indexes (db, plain, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT count(*) FROM sqlite_schema"
+                                       " WHERE name IN ('visits_exited', 'sessions_length')"), ==, 0);
+  g_assert_false (dc_db_bulk_defer_indexes (db, unique, &error));
+  g_assert_error (error, DC_DB_ERROR, DC_DB_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (dc_test_sql_int (h, "SELECT count(*) FROM sqlite_schema WHERE name = 'visits_one_open'"), ==, 1);
+  g_assert_true (dc_db_set_bulk (db, FALSE, &error));
+  g_assert_no_error (error);
+  got = schema_of (h);
+  g_assert_cmpstr (got, ==, want);
+}
+
+/* The canonical bytes follow the table's columns within one transaction too: a column added
+ * by this connection, or taken back by a rollback, is seen at once. */
+static void
+test_canonical_columns_follow_schema (void)
+{
+  g_autofree char *path = g_build_filename (fx.dir, "columns.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcDb) db = dc_db_open (path, TRUE, &error);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  DcVisitRow visit = { .id = 1, .customer_id = 1, .verification_id = 1, .entered_at = 5, .staff_in = 1 };
+
+  g_assert_no_error (error);
+  g_assert_true (dc_db_begin (db, &error));
+  g_assert_true (dc_db_visit_canonical (db, &visit, bytes));
+  g_assert_true (dc_db_exec (db, "ALTER TABLE visits ADD COLUMN note TEXT", &error));
+  g_assert_no_error (error);
+  g_assert_false (dc_db_visit_canonical (db, &visit, bytes));
+  dc_db_rollback (db);
+  g_assert_true (dc_db_begin (db, &error));
+  g_assert_true (dc_db_visit_canonical (db, &visit, bytes));
+  dc_db_rollback (db);
+}
+
 static void
 hash_of (guint8 out[32], guint seed)
 {
@@ -921,6 +978,8 @@ main (int argc, char **argv)
   g_test_add_func ("/demo/bulk/store-verified-with-every-index", test_fast_store_complete);
   g_test_add_func ("/demo/bulk/checks-at-end", test_bulk_checks_at_end);
   g_test_add_func ("/demo/bulk/audit-deferred", test_bulk_audit_deferred);
+  g_test_add_func ("/demo/bulk/indexes-deferred", test_bulk_indexes_deferred);
+  g_test_add_func ("/demo/canonical/columns-follow-schema", test_canonical_columns_follow_schema);
   status = g_test_run ();
 
   g_clear_pointer (&fx.store, dc_store_free);
