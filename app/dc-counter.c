@@ -35,6 +35,34 @@ dc_board_free (DcBoard *board)
   g_free (board);
 }
 
+DcBoard *
+dc_board_copy (const DcBoard *board)
+{
+  DcBoard *copy = g_memdup2 (board, sizeof *board);
+
+  copy->terminals = g_array_copy (board->terminals);
+  g_array_set_clear_func (copy->terminals, (GDestroyNotify) board_terminal_clear);
+  for (guint i = 0; i < copy->terminals->len; i++)
+    {
+      DcBoardTerminal *t = &g_array_index (copy->terminals, DcBoardTerminal, i);
+
+      t->label = g_strdup (t->label);
+      t->booth = g_strdup (t->booth);
+      t->kind = g_strdup (t->kind);
+      t->member_number = g_strdup (t->member_number);
+    }
+  copy->visits = g_array_copy (board->visits);
+  g_array_set_clear_func (copy->visits, (GDestroyNotify) board_visit_clear);
+  for (guint i = 0; i < copy->visits->len; i++)
+    {
+      DcBoardVisit *v = &g_array_index (copy->visits, DcBoardVisit, i);
+
+      v->member_number = g_strdup (v->member_number);
+      v->terminal = g_strdup (v->terminal);
+    }
+  return copy;
+}
+
 /* Minor today, and minutes left before the curfew applies to them. */
 static void
 judge (DcStore *store, const DcVault *vault, const DcPresenceRow *p, const GDate *today, guint minute,

@@ -47,6 +47,8 @@ typedef struct {
 
 void     dc_board_free (DcBoard *board);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcBoard, dc_board_free)
+/* A deep copy. */
+DcBoard *dc_board_copy (const DcBoard *board);
 
 /* Read the board now. Retired terminals are listed too, marked, for choosing past records
  * (the counter leaves them out). With @vault (any signed-in staff's), minors are judged for

@@ -13,6 +13,8 @@ struct _DcSession
   guint    holds;
   gboolean lock_pending;
   guint    fill_source;     /* caching read keys while a manager is stepped up */
+  gboolean changing;        /* inside dc_session_changed's emission */
+  DcBoard *board;           /* the board read during it, for every handler */
 };
 
 G_DEFINE_FINAL_TYPE (DcSession, dc_session, G_TYPE_OBJECT)
@@ -29,6 +31,7 @@ dc_session_finalize (GObject *object)
   DcSession *self = DC_SESSION (object);
 
   g_clear_handle_id (&self->fill_source, g_source_remove);
+  g_clear_pointer (&self->board, dc_board_free);
   g_clear_pointer (&self->actor, dc_actor_free);
   g_clear_pointer (&self->manager, dc_actor_free);
   g_clear_pointer (&self->store, dc_store_free);
@@ -218,13 +221,30 @@ dc_session_set_step_up_seconds (DcSession *self, guint seconds)
 DcBoard *
 dc_session_read_board (DcSession *self, GError **error)
 {
-  return dc_board_read (self->store, self->actor != NULL ? dc_actor_vault (self->actor) : NULL, error);
+  DcBoard *board;
+
+  /* the counter page and the curfew watcher both read it for one change: once is enough */
+  if (self->changing && self->board != NULL)
+    return dc_board_copy (self->board);
+  board = dc_board_read (self->store, self->actor != NULL ? dc_actor_vault (self->actor) : NULL, error);
+  if (self->changing && board != NULL)
+    self->board = dc_board_copy (board);
+  return board;
 }
 
 void
 dc_session_changed (DcSession *self)
 {
+  gboolean outer = !self->changing;
+
+  /* a change made by a handler of an earlier one: what was read is older than it */
+  g_clear_pointer (&self->board, dc_board_free);
+  self->changing = TRUE;
   g_signal_emit (self, signals[CHANGED], 0);
+  if (!outer)
+    return;
+  self->changing = FALSE;
+  g_clear_pointer (&self->board, dc_board_free);
 }
 
 gint64
