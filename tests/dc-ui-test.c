@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -56,6 +57,19 @@ read_clock (gpointer user_data)
   return *(gint64 *) user_data;
 }
 
+/* The folders dc_ui_test_store made, removed at exit when the test has not removed them:
+ * the store often lives as long as the program's windows do. */
+static GPtrArray *made_dirs;
+
+static void
+remove_made_dirs (void)
+{
+  for (guint i = 0; made_dirs != NULL && i < made_dirs->len; i++)
+    if (g_file_test (made_dirs->pdata[i], G_FILE_TEST_IS_DIR))
+      dc_ui_test_remove_tree (made_dirs->pdata[i]);
+  g_clear_pointer (&made_dirs, g_ptr_array_unref);
+}
+
 DcStore *
 dc_ui_test_store (guint n_terminals, gint64 *clock)
 {
@@ -73,6 +87,12 @@ dc_ui_test_store (guint n_terminals, gint64 *clock)
   DcStore *store;
 
   g_assert_no_error (error);
+  if (made_dirs == NULL)
+    {
+      made_dirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_made_dirs);
+    }
+  g_ptr_array_add (made_dirs, g_strdup (dir));
   store_dir = g_build_filename (dir, "store", NULL);
   *clock = dc_ui_test_tokyo (2026, 11, 21, 16, 0);
   store = dc_store_create (store_dir, &setup, DC_UI_TEST_PASSPHRASE, DC_UI_TEST_MANAGER_PIN, &code, &error);
