@@ -9,9 +9,11 @@
 #include "dc-store.h"
 #include "dc-test-util.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PASSPHRASE   "correct horse battery staple"
 #define MANAGER_PIN  "1357"
@@ -1018,6 +1020,74 @@ test_migration (gconstpointer data)
   dc_test_assert_intact (store);
 }
 
+/* The scrub on its own, whatever SQLite's rebalancing happens to leave: bytes planted in the
+ * unused gap of a leaf page of verifications are gone after it, and nothing else changed. */
+static void
+test_scrub_planted (gconstpointer data)
+{
+  Ctx *ctx = (Ctx *) data;
+  static const guint8 marker[NEEDLE] = "stale-cell-copy";
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) pieces = g_hash_table_new (needle_hash, needle_equal);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *h;
+  sqlite3_stmt *stmt;
+  gint64 planted_page = 0, verifications;
+  guint scrubbed = 0;
+  guint8 page[4096];
+  int fd;
+
+  if (ctx->store == NULL)
+    {
+      g_test_skip ("needs the store of /purge/four-years");
+      return;
+    }
+  path = g_build_filename (ctx->dir, DC_STORE_DB_NAME, NULL);
+  g_assert_true (dc_db_checkpoint (dc_store_db (ctx->store), TRUE, &error));
+  g_assert_no_error (error);
+  verifications = count_rows (ctx, "verifications");
+  g_assert_cmpint (dc_test_sql_int (dc_db_handle (dc_store_db (ctx->store)), "PRAGMA page_size"), ==, sizeof page);
+
+  /* the first leaf page of verifications with room for the marker in its gap */
+  h = plain_open (ctx);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT pageno FROM dbstat WHERE name = 'verifications'"
+                                          " AND pagetype = 'leaf' ORDER BY pageno", -1, &stmt, NULL), ==, SQLITE_OK);
+  fd = g_open (path, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  while (planted_page == 0 && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 number = sqlite3_column_int64 (stmt, 0);
+      guint cells, content, gap_start;
+
+      g_assert_cmpint (pread (fd, page, sizeof page, (number - 1) * (off_t) sizeof page), ==, sizeof page);
+      g_assert_cmpuint (page[0], ==, 13);
+      cells = (guint) page[3] << 8 | page[4];
+      content = (guint) page[5] << 8 | page[6];
+      gap_start = 8 + 2 * cells;
+      if (content < gap_start + NEEDLE + 8)
+        continue;
+      memcpy (page + gap_start + 4, marker, NEEDLE);
+      g_assert_cmpint (pwrite (fd, page, sizeof page, (number - 1) * (off_t) sizeof page), ==, sizeof page);
+      planted_page = number;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (h);
+  close (fd);
+  g_assert_cmpint (planted_page, >, 0);
+  g_hash_table_add (pieces, (gpointer) marker);
+  g_assert_true (file_holds_any (path, pieces));
+
+  g_assert_true (dc_db_purge_scrub (dc_store_db (ctx->store), &scrubbed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (scrubbed, >=, 1);
+  g_assert_false (file_holds_any (path, pieces));
+  /* nothing a cell uses was touched, and a second pass finds nothing left */
+  g_assert_cmpint (count_rows (ctx, "verifications"), ==, verifications);
+  dc_test_assert_intact (ctx->store);
+  g_assert_true (dc_db_purge_scrub (dc_store_db (ctx->store), &scrubbed, &error));
+  g_assert_cmpuint (scrubbed, ==, 0);
+}
+
 static void
 ctx_clear (Ctx *ctx)
 {
@@ -1042,6 +1112,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/purge/four-years", &ctx, test_four_years);
   g_test_add_data_func ("/purge/verify/deleted-within-retention", &ctx, test_deleted_recent);
   g_test_add_data_func ("/purge/verify/deleted-old-then-purged", &ctx, test_deleted_old);
+  g_test_add_data_func ("/purge/scrub/planted-gap", &ctx, test_scrub_planted);
   g_test_add_data_func ("/purge/migration-from-schema-1", &ctx, test_migration);
   status = g_test_run ();
   ctx_clear (&ctx);
