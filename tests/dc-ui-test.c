@@ -1,5 +1,7 @@
 /* tests/dc-ui-test.c — helpers for UI tests: real widgets under Xvfb, a store on a fixed clock, PNG screenshots. */
 #include "dc-ui-test.h"
+#include "dc-card.h"
+#include "dc-checkin.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -114,6 +116,62 @@ dc_ui_test_store (guint n_terminals, gint64 *clock)
       g_assert_no_error (error);
     }
   return store;
+}
+
+DcWindow *
+dc_ui_test_counter_window (DcStore *store, DcSession **out_session)
+{
+  g_autoptr(GError) error = NULL;
+  DcWindow *window = dc_window_new (NULL, "/nonexistent", store);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  *out_session = dc_window_get_session (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (dc_session_sign_in (*out_session, DC_UI_TEST_CLERK, DC_UI_TEST_CLERK_PIN, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+char *
+dc_ui_test_register_member (DcStore *store, DcActor *actor, const char *name, int birth_year, const char *terminal,
+                            char **out_card)
+{
+  DcCheckinRequest request = { .terminal = terminal, .internet = TRUE };
+  DcCheckinResult result = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *member;
+
+  dc_identity_init (&request.identity);
+  request.identity.doc_type = "drivers_license";
+  request.identity.doc_number = "301234567890";
+  g_date_set_dmy (&request.identity.doc_expiry, 31, 12, 2035);
+  request.identity.name = name;
+  request.identity.kana = "ヤマダ タロウ";
+  g_date_set_dmy (&request.identity.dob, 5, 5, (GDateYear) birth_year);
+  request.identity.address = "東京都新宿区西新宿2-8-1";
+  g_assert_true (dc_checkin (store, actor, &request, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_checkout (store, actor, NULL, result.visit_id, DC_EXIT_STAFF, &error));
+  g_assert_no_error (error);
+  g_assert_true (dc_card_current (store, actor, result.member_number, out_card, NULL, &error));
+  g_assert_no_error (error);
+  member = g_strdup (result.member_number);
+  dc_checkin_result_clear (&result);
+  return member;
+}
+
+void
+dc_ui_test_close_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (w);
+    }
+  dc_ui_test_pump (10);
 }
 
 void

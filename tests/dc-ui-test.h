@@ -2,7 +2,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include "dc-session.h"
 #include "dc-store.h"
+#include "dc-window.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +23,16 @@ void      dc_ui_test_init (int *argc, char ***argv);
  * terminals PC-01 … PC-@n_terminals, every fourth filtered. */
 DcStore  *dc_ui_test_store (guint n_terminals, gint64 *clock);
 gint64    dc_ui_test_tokyo (int year, int month, int day, int hour, int minute);
+
+/* The counter window on @store at 1366×768, shown, the clerk signed in; its session in
+ * *@out_session. */
+DcWindow *dc_ui_test_counter_window (DcStore *store, DcSession **out_session);
+/* A customer checked in at @terminal with a driving licence and checked out again: their
+ * member number (and the card's payload in *@out_card). */
+char     *dc_ui_test_register_member (DcStore *store, DcActor *actor, const char *name, int birth_year,
+                                      const char *terminal, char **out_card);
+/* Destroy every toplevel window. */
+void      dc_ui_test_close_windows (void);
 
 /* Remove a temporary directory and everything in it (no links followed). */
 void      dc_ui_test_remove_tree (const char *path);

@@ -31,12 +31,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->store = dc_ui_test_store (4, &f->clock);
   f->tmp_dir = g_path_get_dirname (dc_store_dir (f->store));
-  f->window = dc_window_new (NULL, "/nonexistent", f->store);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  f->session = dc_window_get_session (f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (dc_session_sign_in (f->session, DC_UI_TEST_CLERK, DC_UI_TEST_CLERK_PIN, &error));
-  g_assert_no_error (error);
+  f->window = dc_ui_test_counter_window (f->store, &f->session);
   dc_ui_test_pump (50);
 }
 

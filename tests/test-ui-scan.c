@@ -110,36 +110,6 @@ typedef struct {
   char      *minor_card;
 } Fixture;
 
-static char *
-register_member (Fixture *f, const char *name, int year, char **out_card)
-{
-  DcActor *actor = dc_session_get_actor (f->session);
-  DcCheckinRequest request = { .terminal = "PC-01", .internet = TRUE };
-  DcCheckinResult result = { 0 };
-  g_autoptr(GError) error = NULL;
-  char *member;
-
-  dc_identity_init (&request.identity);
-  request.identity.doc_type = "drivers_license";
-  request.identity.doc_number = "301234567890";
-  g_date_set_dmy (&request.identity.doc_expiry, 31, 12, 2035);
-  request.identity.name = name;
-  request.identity.kana = "ヤマダ タロウ";
-  g_date_set_dmy (&request.identity.dob, 5, 5, year);
-  request.identity.address = "東京都新宿区西新宿2-8-1";
-  if (year > 2008)
-    request.terminal = "PC-04";
-  g_assert_true (dc_checkin (f->store, actor, &request, &result, &error));
-  g_assert_no_error (error);
-  g_assert_true (dc_checkout (f->store, actor, NULL, result.visit_id, DC_EXIT_STAFF, &error));
-  g_assert_no_error (error);
-  g_assert_true (dc_card_current (f->store, actor, result.member_number, out_card, NULL, &error));
-  g_assert_no_error (error);
-  member = g_strdup (result.member_number);
-  dc_checkin_result_clear (&result);
-  return member;
-}
-
 /* Eight terminals (PC-04 and PC-08 filtered), the clerk signed in at 16:00, an adult and a
  * minor member known, neither in the store. */
 static void
@@ -149,37 +119,21 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->store = dc_ui_test_store (8, &f->clock);
   f->tmp_dir = g_path_get_dirname (dc_store_dir (f->store));
-  f->window = dc_window_new (NULL, "/nonexistent", f->store);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  f->session = dc_window_get_session (f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (dc_session_sign_in (f->session, DC_UI_TEST_CLERK, DC_UI_TEST_CLERK_PIN, &error));
-  g_assert_no_error (error);
-  f->adult = register_member (f, "山田 太郎", 1990, &f->adult_card);
-  f->minor = register_member (f, "佐藤 次郎", 2010, &f->minor_card);
+  f->window = dc_ui_test_counter_window (f->store, &f->session);
+  f->adult = dc_ui_test_register_member (f->store, dc_session_get_actor (f->session), "山田 太郎", 1990, "PC-01",
+                                         &f->adult_card);
+  /* a minor sits on a filtered terminal */
+  f->minor = dc_ui_test_register_member (f->store, dc_session_get_actor (f->session), "佐藤 次郎", 2010, "PC-04",
+                                         &f->minor_card);
   dc_session_changed (f->session);
   dc_ui_test_pump (100);
   g_assert_cmpstr (dc_window_get_page (f->window), ==, "counter");
 }
 
 static void
-close_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
-
-      gtk_window_destroy (w);
-    }
-  dc_ui_test_pump (10);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  close_windows ();
+  dc_ui_test_close_windows ();
   dc_ui_test_remove_tree (f->tmp_dir);
   g_free (f->tmp_dir);
   g_free (f->adult);
