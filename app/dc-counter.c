@@ -94,11 +94,11 @@ dc_board_read (DcStore *store, const DcVault *vault, GError **error)
   minute = dc_time_minute_of_day (board->at, dc_store_timezone (store));
 
   /* one read transaction: terminals and visits from the same moment */
-  if (!dc_db_exec (db, "BEGIN", error))
+  if (!dc_db_read_begin (db, NULL, error))
     return NULL;
   rows = dc_db_terminal_list (db, error);
   in = rows != NULL ? dc_db_presence_list (db, error) : NULL;
-  dc_db_exec (db, "COMMIT", NULL);
+  dc_db_read_end (db);
   if (in == NULL)
     return NULL;
 

@@ -197,10 +197,10 @@ dc_purge_plan (DcStore *store, GError **error)
   g_return_val_if_fail (!dc_db_in_transaction (db), NULL);
 
   /* a read transaction: the counter keeps working while the plan is made */
-  if (dc_hold_collect (store, &held, error) && dc_db_purge_read_begin (db, error))
+  if (dc_hold_collect (store, &held, error) && dc_db_read_begin (db, NULL, error))
     {
       plan = compute (store, &held, dc_store_now (store), error);
-      dc_db_purge_read_end (db);
+      dc_db_read_end (db);
     }
   dc_held_set_clear (&held);
   return plan;

@@ -403,9 +403,6 @@ gboolean dc_db_purge_vacuum (DcDb *db, GError **error);
  * is empty, and writes the file directly (only bytes no cell uses, so a reader reading the
  * page meanwhile sees the same records). @out_pages: pages changed. */
 gboolean dc_db_purge_scrub (DcDb *db, guint *out_pages, GError **error);
-/* A read transaction (BEGIN DEFERRED … COMMIT) outside dc_db_begin's nesting, for the plan. */
-gboolean dc_db_purge_read_begin (DcDb *db, GError **error);
-void     dc_db_purge_read_end (DcDb *db);
 
 /* For verify: the rows of @table that audit entries name but the table no longer holds,
  * in id order, summarised from their entries. */

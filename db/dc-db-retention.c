@@ -472,19 +472,6 @@ dc_db_purge_scrub (DcDb *db, guint *out_pages, GError **error)
   return ok;
 }
 
-gboolean
-dc_db_purge_read_begin (DcDb *db, GError **error)
-{
-  return dc_db_exec (db, "BEGIN DEFERRED", error);
-}
-
-void
-dc_db_purge_read_end (DcDb *db)
-{
-  /* a read transaction (and the temporary tables' changes) has nothing to keep */
-  dc_db_exec (db, "ROLLBACK", NULL);
-}
-
 /* ---- verify ---- */
 
 static gboolean

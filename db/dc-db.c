@@ -399,7 +399,8 @@ dc_db_read_begin (DcDb *db, gint64 *out_audit_head, GError **error)
   if (!dc_db_run (db, error, "BEGIN DEFERRED", ""))
     return FALSE;
   /* the first read fixes the moment the transaction sees */
-  if (dc_db_int (db, out_audit_head, &found, error, "SELECT coalesce (max (id), 0) FROM audit", ""))
+  if (out_audit_head == NULL
+      || dc_db_int (db, out_audit_head, &found, error, "SELECT coalesce (max (id), 0) FROM audit", ""))
     return TRUE;
   dc_db_read_end (db);
   return FALSE;
@@ -408,9 +409,9 @@ dc_db_read_begin (DcDb *db, gint64 *out_audit_head, GError **error)
 void
 dc_db_read_end (DcDb *db)
 {
-  /* nothing was written: ending it cannot lose anything */
+  /* a read transaction has nothing to keep (temporary tables written in it go too) */
   if (sqlite3_get_autocommit (db->handle) == 0)
-    sqlite3_exec (db->handle, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
 }
 
 sqlite3 *

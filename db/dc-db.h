@@ -41,9 +41,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcDb, dc_db_close)
 DcDb    *dc_db_open_reader (const char *path, GError **error);
 
 /* A read transaction, outside any other on @db: every statement until dc_db_read_end reads
- * the same moment of the database. @out_audit_head: the newest audit entry's id then. Every
- * change Daicho commits appends one, so two transactions that saw the same head saw the same
- * records. */
+ * the same moment of the database; dc_db_read_end rolls back whatever temporary tables it
+ * wrote. @out_audit_head (may be NULL): the newest audit entry's id then. Every change Daicho
+ * commits appends one, so two transactions that saw the same head saw the same records. */
 gboolean dc_db_read_begin (DcDb *db, gint64 *out_audit_head, GError **error);
 void     dc_db_read_end (DcDb *db);
 
