@@ -63,7 +63,8 @@ dc_board_copy (const DcBoard *board)
   return copy;
 }
 
-/* Minor today, and minutes left before the curfew applies to them. */
+/* Minor today, and minutes left before the curfew applies to them. The tier comes with the
+ * presence row and its verification's customer: no look-up per person in. */
 static void
 judge (DcStore *store, const DcVault *vault, const DcPresenceRow *p, const GDate *today, guint minute,
        gboolean *minor, gint *minutes)
@@ -72,7 +73,8 @@ judge (DcStore *store, const DcVault *vault, const DcPresenceRow *p, const GDate
   GDate adult, sixteen;
   guint age = p->minor ? 17 : 18;
 
-  if (vault != NULL && dc_tier_dates (store, vault, p->verification_id, p->tier, &adult, &sixteen, NULL))
+  if (vault != NULL && p->tier != NULL
+      && dc_checkin_tier_open (vault, p->tier_customer_id, p->verification_id, p->tier, &adult, &sixteen, NULL))
     age = g_date_compare (today, &adult) >= 0 ? 18 : g_date_compare (today, &sixteen) >= 0 ? 17 : 15;
   *minor = dc_profile_is_minor (profile, age);
   *minutes = *minor ? dc_profile_minutes_to_curfew (profile, age, minute) : -1;

@@ -474,7 +474,7 @@ dc_db_presence_list (DcDb *db, GError **error)
   GError *local = NULL;
   sqlite3_stmt *stmt = dc_db_query (db, error,
                                     "SELECT v.id, v.customer_id, c.member_number, t.label, v.entered_at,"
-                                    " coalesce (s.started_at, 0), v.minor, r.tier, v.verification_id"
+                                    " coalesce (s.started_at, 0), v.minor, r.tier, v.verification_id, r.customer_id"
                                     " FROM visits v"
                                     " JOIN customers c ON c.id = v.customer_id"
                                     " JOIN verifications r ON r.id = v.verification_id"
@@ -498,6 +498,7 @@ dc_db_presence_list (DcDb *db, GError **error)
       row.minor = dc_db_col_int (stmt, 6) != 0;
       row.tier = dc_db_col_bytes (stmt, 7);
       row.verification_id = dc_db_col_int (stmt, 8);
+      row.tier_customer_id = dc_db_col_int (stmt, 9);
       g_array_append_val (rows, row);
     }
   if (local != NULL)

@@ -197,6 +197,7 @@ typedef struct {
   gboolean minor;
   GBytes  *tier;           /* the verification's counter tier, for the date a minor turns 18 */
   gint64   verification_id;
+  gint64   tier_customer_id; /* the verification's customer: the tier's associated data */
 } DcPresenceRow;
 
 void     dc_presence_row_clear (DcPresenceRow *row);

@@ -217,6 +217,22 @@ checkin_minor (DcStore *store, DcActor *actor, const char *name, const char *ter
   return ok;
 }
 
+/* A new Tokyo store on the clock @now, with @terminals filtered terminals and its manager
+ * signed in. */
+static DcStore *
+tokyo_store (const char *store_dir, gint64 *now, guint terminals, DcActor **manager)
+{
+  DcStoreSetup setup = { .name = "S", .operator_name = "O", .prefecture = "tokyo", .manager = "M" };
+  DcStore *store = dc_test_store_create (store_dir, &setup, "correct horse battery", "1234", NULL);
+  GError *error = NULL;
+
+  dc_test_store_use_clock (store, now);
+  *manager = dc_store_sign_in_passphrase (store, "M", "correct horse battery", &error);
+  g_assert_no_error (error);
+  dc_test_add_terminals (store, *manager, terminals, TRUE);
+  return store;
+}
+
 /* A manager switches a Tokyo store to its own bands (under 18 from 21:00 to 05:00, under 16
  * from 20:00): check-in, the board and a reopened store all follow; switching back restores
  * Tokyo's 23:00. Out-of-range values are refused. */
@@ -225,18 +241,12 @@ test_custom_store (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("daicho-profile-XXXXXX", NULL);
   g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
-  DcStoreSetup setup = { .name = "S", .operator_name = "O", .prefecture = "tokyo", .manager = "M" };
-  g_autoptr(DcStore) store = dc_test_store_create (store_dir, &setup, "correct horse battery", "1234", NULL);
+  gint64 now = dc_test_tokyo (2026, 11, 21, 21, 30);
   g_autoptr(DcActor) manager = NULL;
+  g_autoptr(DcStore) store = tokyo_store (store_dir, &now, 3, &manager);
   g_autoptr(DcBoard) board = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 now = dc_test_tokyo (2026, 11, 21, 21, 30);
   const DcProfile *profile;
-
-  dc_test_store_use_clock (store, &now);
-  manager = dc_store_sign_in_passphrase (store, "M", "correct horse battery", &error);
-  g_assert_no_error (error);
-  dc_test_add_terminals (store, manager, 3, TRUE);
 
   g_assert_cmpstr (dc_store_profile (store)->id, ==, "tokyo");
   g_assert_true (checkin_minor (store, manager, "未成年 一郎", "PC-01", &error));    /* 21:30 is fine in Tokyo */
@@ -352,6 +362,54 @@ test_custom_store (void)
   dc_test_remove_tree (dir);
 }
 
+/* The board judges each person in from their verification's counter tier, read with the
+ * board itself: a 17-year-old is a minor in curfew at 23:30 and, still in the store past
+ * midnight on their 18th birthday, is no longer one (the visit's own flag says minor). */
+static void
+test_board_birthday (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("daicho-profile-XXXXXX", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  gint64 now = dc_test_tokyo (2026, 11, 21, 16, 0);
+  g_autoptr(DcActor) manager = NULL;
+  g_autoptr(DcStore) store = tokyo_store (store_dir, &now, 1, &manager);
+  g_autoptr(DcBoard) board = NULL;
+  g_autoptr(GError) error = NULL;
+  DcCheckinRequest request = { .terminal = "PC-01", .internet = TRUE };
+  DcCheckinResult result = { 0 };
+  const DcBoardVisit *visit;
+  dc_test_identity_fill (&request.identity, 2035);
+  request.identity.name = "誕生日 花子";
+  g_date_set_dmy (&request.identity.dob, 22, 11, 2008);   /* 18 on 2026-11-22 */
+  g_assert_true (dc_checkin (store, manager, &request, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result.minor);
+
+  now = dc_test_tokyo (2026, 11, 21, 23, 30);
+  board = dc_board_read (store, dc_actor_vault (manager), &error);
+  g_assert_no_error (error);
+  visit = &g_array_index (board->visits, DcBoardVisit, 0);
+  g_assert_cmpint (visit->visit_id, ==, result.visit_id);
+  g_assert_true (visit->minor);
+  g_assert_cmpint (visit->minutes_to_curfew, ==, 0);
+  g_assert_cmpuint (board->minors, ==, 1);
+  g_clear_pointer (&board, dc_board_free);
+
+  now = dc_test_tokyo (2026, 11, 22, 0, 30);
+  board = dc_board_read (store, dc_actor_vault (manager), &error);
+  g_assert_no_error (error);
+  visit = &g_array_index (board->visits, DcBoardVisit, 0);
+  g_assert_false (visit->minor);
+  g_assert_cmpint (visit->minutes_to_curfew, ==, -1);
+  g_assert_cmpuint (board->minors, ==, 0);
+
+  dc_checkin_result_clear (&result);
+  g_clear_pointer (&board, dc_board_free);
+  g_clear_pointer (&manager, dc_actor_free);
+  g_clear_pointer (&store, dc_store_free);
+  dc_test_remove_tree (dir);
+}
+
 /* The keys of the custom bands are the curfew settings, and no other key is. */
 static void
 test_custom_keys (void)
@@ -388,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/profile/curfew/custom-bands", test_custom_bands);
   g_test_add_func ("/profile/custom/keys", test_custom_keys);
   g_test_add_func ("/profile/custom/store", test_custom_store);
+  g_test_add_func ("/profile/board/birthday", test_board_birthday);
 
   return g_test_run ();
 }
