@@ -286,10 +286,23 @@ match_type (GtkWidget *w, gconstpointer type)
   return G_TYPE_CHECK_INSTANCE_TYPE (w, GPOINTER_TO_SIZE (type));
 }
 
+/* The text a label or an inscription (the counter's list cells) shows, else NULL. */
+const char *
+dc_ui_test_widget_text (GtkWidget *w)
+{
+  if (GTK_IS_LABEL (w))
+    return gtk_label_get_text (GTK_LABEL (w));
+  if (GTK_IS_INSCRIPTION (w))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (w)) ?: "";
+  return NULL;
+}
+
 static gboolean
 match_label (GtkWidget *w, gconstpointer text)
 {
-  return GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL;
+  const char *shown = dc_ui_test_widget_text (w);
+
+  return shown != NULL && strstr (shown, text) != NULL;
 }
 
 static gboolean

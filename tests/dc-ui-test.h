@@ -50,6 +50,8 @@ GtkWidget *dc_ui_test_find_by_name (GtkWidget *root, const char *name);
 GtkWidget *dc_ui_test_find_by_type (GtkWidget *root, GType type);
 /* Find a descendant GtkLabel / GtkButton whose text contains @text. */
 GtkWidget *dc_ui_test_find_label (GtkWidget *root, const char *text);
+/* The text a label or an inscription shows; NULL for other widgets. */
+const char *dc_ui_test_widget_text (GtkWidget *w);
 GtkWidget *dc_ui_test_find_button (GtkWidget *root, const char *text);
 
 G_END_DECLS

@@ -125,9 +125,9 @@ board_model (Fixture *f)
 static GListModel *
 visit_model (Fixture *f)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_view"));
+  GtkGridView *view = GTK_GRID_VIEW (dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_view"));
 
-  return G_LIST_MODEL (gtk_column_view_get_model (view));
+  return G_LIST_MODEL (gtk_grid_view_get_model (view));
 }
 
 /* Borrowed: the model keeps it. */
@@ -178,14 +178,26 @@ model_holds (GListModel *model, gpointer object)
   return FALSE;
 }
 
-/* Sort the in-store list by column @index as a click on its header does. */
+/* Sort the in-store list by column @index by clicking its header, as a clerk does: the first
+ * click sorts up, the next turns the order round. */
 static void
 sort_list (Fixture *f, guint index, GtkSortType order)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_view"));
-  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (view), index);
+  GtkWidget *header = dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_header");
+  GtkWidget *button = gtk_widget_get_first_child (header);
+  const char *wanted = order == GTK_SORT_ASCENDING ? "ascending" : "descending";
 
-  gtk_column_view_sort_by_column (view, column, order);
+  for (guint i = 0; i < index; i++)
+    button = gtk_widget_get_next_sibling (button);
+  for (guint clicks = 0; !gtk_widget_has_css_class (button, wanted); clicks++)
+    {
+      g_assert_cmpuint (clicks, <, 2);
+      g_signal_emit_by_name (button, "clicked");
+    }
+  /* one column shows the order at a time */
+  for (GtkWidget *other = gtk_widget_get_first_child (header); other != NULL; other = gtk_widget_get_next_sibling (other))
+    g_assert_true (other == button || (!gtk_widget_has_css_class (other, "ascending")
+                                       && !gtk_widget_has_css_class (other, "descending")));
 }
 
 static const char *
@@ -225,7 +237,9 @@ item_widget_with (GtkWidget *root, GType list_type, const char *text)
 static gboolean
 has_visible_label (GtkWidget *root, const char *text)
 {
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+  const char *shown = dc_ui_test_widget_text (root);
+
+  if (shown != NULL && strstr (shown, text) != NULL)
     return gtk_widget_get_visible (root);
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     if (has_visible_label (child, text))
@@ -413,7 +427,7 @@ test_list_and_curfew (Fixture *f, gconstpointer data)
   /* as drawn: member numbers, the badge and "20" minutes in the minor's row only */
   g_assert_nonnull (dc_ui_test_find_label (view, f->adult.member_number));
   g_assert_nonnull (dc_ui_test_find_label (view, f->other.member_number));
-  row = item_widget_with (view, GTK_TYPE_LIST_VIEW, f->minor.member_number);
+  row = item_widget_with (view, GTK_TYPE_GRID_VIEW, f->minor.member_number);
   g_assert_nonnull (row);
   g_assert_true (has_visible_label (row, "未成年"));
   g_assert_true (has_visible_label (row, "20"));
@@ -421,7 +435,7 @@ test_list_and_curfew (Fixture *f, gconstpointer data)
   g_assert_true (has_visible_label (row, "PC-04"));
   g_assert_true (has_visible_label (row, "16:00"));
   g_assert_nonnull (dc_ui_test_find_by_type (row, GTK_TYPE_LABEL));
-  row = item_widget_with (view, GTK_TYPE_LIST_VIEW, f->adult.member_number);
+  row = item_widget_with (view, GTK_TYPE_GRID_VIEW, f->adult.member_number);
   g_assert_false (has_visible_label (row, "未成年"));
 
   /* sortable: by terminal, and by the curfew (the minor first) */
@@ -740,6 +754,42 @@ compare_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* With 200 people in, the list keeps only the rows around the visible ones alive (what makes
+ * a check-in cheap to lay out), and each header sits exactly over its column's cells. */
+static void
+assert_list_bounded_and_aligned (Fixture *f)
+{
+  GtkWidget *view = dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_view");
+  GtkWidget *header = dc_ui_test_find_by_name (GTK_WIDGET (f->page), "visit_header");
+  GtkWidget *row = NULL, *cell, *button;
+  guint alive = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_first_child (child) != NULL && gtk_widget_has_css_class (gtk_widget_get_first_child (child), "visit-row"))
+      {
+        alive++;
+        if (row == NULL && gtk_widget_get_mapped (child))
+          row = gtk_widget_get_first_child (child);
+      }
+  g_test_message ("%u of %u rows alive", alive, g_list_model_get_n_items (visit_model (f)));
+  g_assert_cmpuint (alive, >, 10);
+  g_assert_cmpuint (alive, <=, 40);
+
+  g_assert_nonnull (row);
+  for (cell = gtk_widget_get_first_child (row), button = gtk_widget_get_first_child (header); cell != NULL;
+       cell = gtk_widget_get_next_sibling (cell), button = gtk_widget_get_next_sibling (button))
+    {
+      graphene_rect_t a, b;
+
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_compute_bounds (cell, GTK_WIDGET (f->page), &a));
+      g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->page), &b));
+      g_assert_cmpfloat (a.origin.x, ==, b.origin.x);
+      g_assert_cmpfloat (a.size.width, ==, b.size.width);
+    }
+  g_assert_null (button);
+}
+
 static void
 test_refresh_speed (void)
 {
@@ -803,6 +853,7 @@ test_refresh_speed (void)
   g_assert_true (model_holds (board_model (f), first_tile));
   g_assert_true (model_holds (visit_model (f), first_visit));
   g_free (dc_ui_test_screenshot (GTK_WIDGET (f->window), "counter-200"));
+  assert_list_bounded_and_aligned (f);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   dc_ui_test_pump (10);

@@ -22,11 +22,16 @@ typedef enum {
   CELL_CURFEW,
 } CellKind;
 
-/* What one column of the in-store list shows: the factory's user data. */
+/* One column of the in-store list: how its cells show an item, its header and its order. */
 typedef struct {
   DcCounterPage *page;
   const char    *property;
   CellKind       kind;
+  gboolean       expand;
+  int            width;    /* px, header and cells alike */
+  GtkButton     *header;
+  GtkImage      *arrow;    /* the sort order, on the sorted column */
+  GtkSorter     *sorter;   /* ascending */
 } Column;
 
 enum { COL_MEMBER, COL_TERMINAL, COL_ENTERED, COL_ELAPSED, COL_MINOR, COL_CURFEW, N_COLUMNS };
@@ -42,19 +47,18 @@ struct _DcCounterPage
   GtkSingleSelection  *board_selection;
   GListStore          *terminals;
   GtkLabel            *board_summary;
-  GtkColumnView       *visit_view;
+  GtkGridView         *visit_view;
+  GtkBox              *visit_header;
   GtkSingleSelection  *visit_selection;
+  GtkSortListModel    *visit_sort;
+  GtkSorter           *visit_sorter;
   GListStore          *visits;
   GtkStack            *visit_stack;
   GtkLabel            *visit_summary;
-  GtkColumnViewColumn *col_member;
-  GtkColumnViewColumn *col_terminal;
-  GtkColumnViewColumn *col_entered;
-  GtkColumnViewColumn *col_elapsed;
-  GtkColumnViewColumn *col_minor;
-  GtkColumnViewColumn *col_curfew;
 
   Column               columns[N_COLUMNS];
+  guint                sort_column;
+  GtkSortType          sort_order;
   DcSession           *session;
   DcCounterScan       *scan;           /* card scans, while the counter shows */
   AdwToast            *toast;          /* the one on screen, dismissed by the next */
@@ -156,15 +160,18 @@ show_toast (DcCounterPage *self, const char *text)
 
 /* ---- the board's tiles ---- */
 
+/* What changes with a check-in, or each minute (state, elapsed time, member number, time
+ * to the curfew), is shown in GtkInscriptions: their size does not follow their text, so
+ * the minute's update of every tile on the board is a redraw, not a new layout. */
 typedef struct {
   GtkWidget      *root;
   GtkLabel       *label;
   GtkLabel       *filtered;
-  GtkLabel       *state;
-  GtkLabel       *elapsed;
-  GtkLabel       *member;
+  GtkInscription *state;
+  GtkInscription *elapsed;
+  GtkInscription *member;
   GtkWidget      *badge;
-  GtkLabel       *curfew;
+  GtkInscription *curfew;
   DcTerminalItem *item;
   gulong          notify_id;
   int             shown_state;   /* -1 after binding */
@@ -182,6 +189,21 @@ tile_label (GtkWidget *box, float xalign, const char *css_class, gboolean hexpan
     gtk_widget_add_css_class (label, css_class);
   gtk_box_append (GTK_BOX (box), label);
   return GTK_LABEL (label);
+}
+
+static GtkInscription *
+tile_text (GtkWidget *box, float xalign, const char *css_class, guint chars)
+{
+  GtkWidget *text = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (text), xalign);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (text), chars);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), chars);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (text, chars == 0);
+  gtk_widget_add_css_class (text, css_class);
+  gtk_box_append (GTK_BOX (box), text);
+  return GTK_INSCRIPTION (text);
 }
 
 static GtkWidget *
@@ -220,16 +242,16 @@ tile_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounter
   gtk_label_set_ellipsize (tile->filtered, PANGO_ELLIPSIZE_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (tile->filtered), "filter-tag");
   row = tile_row (tile);
-  tile->state = tile_label (row, 0, "caption", TRUE);
-  tile->elapsed = tile_label (row, 1, "numeric", FALSE);
+  tile->state = tile_text (row, 0, "caption", 0);
+  tile->elapsed = tile_text (row, 1, "numeric", 5);
   row = tile_row (tile);
-  tile->member = tile_label (row, 0, "numeric", TRUE);
+  tile->member = tile_text (row, 0, "numeric", 0);
   row = tile_row (tile);
   tile->badge = gtk_label_new (_("Minor"));
   gtk_widget_add_css_class (tile->badge, "minor-badge");
   gtk_widget_add_css_class (tile->badge, "caption");
   gtk_box_append (GTK_BOX (row), tile->badge);
-  tile->curfew = tile_label (row, 1, "caption", TRUE);
+  tile->curfew = tile_text (row, 1, "caption", 0);
 
   gtk_widget_set_has_tooltip (tile->root, TRUE);
   g_signal_connect (tile->root, "query-tooltip", G_CALLBACK (on_tile_query_tooltip), tile);
@@ -254,11 +276,11 @@ tile_sync (Tile *tile)
   tile->shown_state = state;
   gtk_label_set_text (tile->label, dc_terminal_item_get_label (item));
   gtk_label_set_text (tile->filtered, dc_terminal_item_get_filtered (item) ? _("Filtered") : "");
-  gtk_label_set_text (tile->state, state_text (state));
-  gtk_label_set_text (tile->elapsed, elapsed);
-  gtk_label_set_text (tile->member, in_use ? dc_terminal_item_get_member (item) : "");
+  gtk_inscription_set_text (tile->state, state_text (state));
+  gtk_inscription_set_text (tile->elapsed, elapsed);
+  gtk_inscription_set_text (tile->member, in_use ? dc_terminal_item_get_member (item) : "");
   gtk_widget_set_visible (tile->badge, dc_terminal_item_get_minor (item));
-  gtk_label_set_text (tile->curfew, curfew);
+  gtk_inscription_set_text (tile->curfew, curfew);
   if (to_curfew >= 0 && to_curfew <= CURFEW_SOON_MINUTES)
     gtk_widget_add_css_class (GTK_WIDGET (tile->curfew), "curfew-soon");
   else
@@ -285,84 +307,119 @@ tile_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounte
   tile->item = NULL;
 }
 
-/* ---- the in-store list's cells ---- */
+/* ---- the in-store list ---- */
 
-static void
-cell_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, Column *column)
+/* The list is a one-column GtkGridView of rows of GtkInscriptions under a row of header
+ * buttons, not a GtkColumnView: GTK 4.8's column view keeps a row widget for each of up to
+ * 200 customers and, whenever one row is made or dropped, re-measures every cell of every
+ * column; a grid view keeps about 30 rows, and an inscription's size does not follow its
+ * text. Header and rows share each column's width, set once from its title and its widest
+ * likely text. */
+
+#define CELL_PADDING 6   /* px each side of a cell, header and rows alike (style.css) */
+
+typedef struct {
+  DcCounterPage *page;
+  GtkWidget   *root;
+  GtkWidget   *cells[N_COLUMNS];
+  DcVisitItem *item;
+  gulong       notify_id;
+} Row;
+
+static GtkWidget *
+make_cell (Column *column)
 {
-  GtkWidget *label = gtk_label_new (column->kind == CELL_MINOR ? _("Minor") : NULL);
+  GtkWidget *cell;
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (column->kind == CELL_MINOR)
     {
-      gtk_widget_set_halign (label, GTK_ALIGN_START);
-      gtk_widget_add_css_class (label, "minor-badge");
+      /* the badge in a box of the column's width: showing it does not move the next column */
+      GtkWidget *badge = gtk_label_new (_("Minor"));
+
+      cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      gtk_widget_set_halign (badge, GTK_ALIGN_START);
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (badge, "minor-badge");
+      gtk_box_append (GTK_BOX (cell), badge);
     }
-  if (column->kind == CELL_TIME || column->kind == CELL_ELAPSED || column->kind == CELL_TEXT)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
-  g_object_set_data (G_OBJECT (list_item), "dc-column", column);
-}
-
-/* One cell from its item: a plain setter and one notify handler are far cheaper than a
- * GBinding, and GTK 4.8 re-binds every row below a removed one. */
-static void
-cell_sync (GtkListItem *list_item)
-{
-  Column *column = g_object_get_data (G_OBJECT (list_item), "dc-column");
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
-  DcVisitItem *item = gtk_list_item_get_item (list_item);
-  g_autofree char *text = NULL;
-  gint minutes;
-
-  switch (column->kind)
+  else
     {
-    case CELL_TEXT:
-      gtk_label_set_text (label, (g_str_equal (column->property, "member") ? dc_visit_item_get_member (item)
-                                                                           : dc_visit_item_get_terminal (item)) ?: "");
-      break;
-    case CELL_TIME:
-      text = format_store_time (column->page, dc_visit_item_get_entered_at (item), "%H:%M");
-      gtk_label_set_text (label, text);
-      break;
-    case CELL_ELAPSED:
-      text = dc_counter_format_elapsed (dc_visit_item_get_elapsed (item));
-      gtk_label_set_text (label, text);
-      break;
-    case CELL_MINOR:
-      gtk_widget_set_visible (GTK_WIDGET (label), dc_visit_item_get_minor (item));
-      break;
-    case CELL_CURFEW:
-      minutes = dc_visit_item_get_minutes_to_curfew (item);
-      text = dc_counter_format_curfew (minutes);
-      gtk_label_set_text (label, text);
-      if (minutes >= 0 && minutes <= CURFEW_SOON_MINUTES)
-        gtk_widget_add_css_class (GTK_WIDGET (label), "curfew-soon");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (label), "curfew-soon");
-      break;
-    default:
-      g_assert_not_reached ();
+      cell = gtk_inscription_new (NULL);
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 0);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 0);
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+      if (column->kind != CELL_CURFEW)
+        gtk_widget_add_css_class (cell, "numeric");
     }
+  gtk_widget_add_css_class (cell, "visit-cell");
+  gtk_widget_set_size_request (cell, column->width, -1);
+  gtk_widget_set_hexpand (cell, column->expand);
+  return cell;
 }
 
 static void
-cell_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, Column *column)
+row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounterPage *self)
 {
-  g_autofree char *signal = g_strconcat ("notify::", column->property, NULL);
-  gulong id = g_signal_connect_swapped (gtk_list_item_get_item (list_item), signal, G_CALLBACK (cell_sync), list_item);
+  Row *row = g_new0 (Row, 1);
 
-  g_object_set_data (G_OBJECT (list_item), "dc-handler", GSIZE_TO_POINTER (id));
-  cell_sync (list_item);
+  row->page = self;
+  row->root = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (row->root, "visit-row");
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      row->cells[i] = make_cell (&self->columns[i]);
+      gtk_box_append (GTK_BOX (row->root), row->cells[i]);
+    }
+  gtk_list_item_set_child (list_item, row->root);
+  g_object_set_data_full (G_OBJECT (list_item), "dc-row", row, g_free);
 }
 
 static void
-cell_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, Column *column)
+set_cell_text (GtkWidget *cell, const char *text)
 {
-  gulong id = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "dc-handler"));
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
+}
 
-  if (id != 0)
-    g_signal_handler_disconnect (gtk_list_item_get_item (list_item), id);
+static void
+row_sync (Row *row, GParamSpec *pspec)
+{
+  DcVisitItem *item = row->item;
+  gint minutes = dc_visit_item_get_minutes_to_curfew (item);
+  g_autofree char *entered = format_store_time (row->page, dc_visit_item_get_entered_at (item), "%H:%M");
+  g_autofree char *elapsed = dc_counter_format_elapsed (dc_visit_item_get_elapsed (item));
+  g_autofree char *curfew = dc_counter_format_curfew (minutes);
+  GtkWidget *curfew_cell = row->cells[COL_CURFEW];
+
+  set_cell_text (row->cells[COL_MEMBER], dc_visit_item_get_member (item));
+  set_cell_text (row->cells[COL_TERMINAL], dc_visit_item_get_terminal (item));
+  set_cell_text (row->cells[COL_ENTERED], entered);
+  set_cell_text (row->cells[COL_ELAPSED], elapsed);
+  gtk_widget_set_visible (gtk_widget_get_first_child (row->cells[COL_MINOR]), dc_visit_item_get_minor (item));
+  set_cell_text (curfew_cell, curfew);
+  if (minutes >= 0 && minutes <= CURFEW_SOON_MINUTES)
+    gtk_widget_add_css_class (curfew_cell, "curfew-soon");
+  else
+    gtk_widget_remove_css_class (curfew_cell, "curfew-soon");
+}
+
+static void
+row_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounterPage *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (list_item), "dc-row");
+
+  row->item = gtk_list_item_get_item (list_item);
+  row->notify_id = g_signal_connect_swapped (row->item, "notify", G_CALLBACK (row_sync), row);
+  row_sync (row, NULL);
+}
+
+static void
+row_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounterPage *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (list_item), "dc-row");
+
+  g_clear_signal_handler (&row->notify_id, row->item);
+  row->item = NULL;
 }
 
 /* Minors first, soonest curfew first; then everyone else. */
@@ -398,22 +455,118 @@ column_sorter (Column *column)
     }
 }
 
+/* The list's order: the chosen column, either way; ties by entry, then by visit. */
+static int
+compare_visits (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  DcCounterPage *self = user_data;
+  Column *column = &self->columns[self->sort_column];
+  int order = gtk_sorter_compare (column->sorter, (gpointer) a, (gpointer) b);
+  gint64 x, y;
+
+  if (order == GTK_ORDERING_EQUAL)
+    {
+      x = dc_visit_item_get_entered_at ((DcVisitItem *) a);
+      y = dc_visit_item_get_entered_at ((DcVisitItem *) b);
+      if (x == y)
+        {
+          x = dc_visit_item_get_visit_id ((DcVisitItem *) a);
+          y = dc_visit_item_get_visit_id ((DcVisitItem *) b);
+        }
+      order = (x > y) - (x < y);
+    }
+  return self->sort_order == GTK_SORT_DESCENDING ? -order : order;
+}
+
 static void
-setup_column (DcCounterPage *self, GtkColumnViewColumn *view_column, guint index, const char *property, CellKind kind)
+update_sort_header (DcCounterPage *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      Column *column = &self->columns[i];
+      gboolean sorted = i == self->sort_column;
+      gboolean ascending = self->sort_order == GTK_SORT_ASCENDING;
+
+      gtk_widget_set_visible (GTK_WIDGET (column->arrow), sorted);
+      gtk_image_set_from_icon_name (column->arrow, ascending ? "pan-up-symbolic" : "pan-down-symbolic");
+      gtk_widget_remove_css_class (GTK_WIDGET (column->header), "ascending");
+      gtk_widget_remove_css_class (GTK_WIDGET (column->header), "descending");
+      if (sorted)
+        gtk_widget_add_css_class (GTK_WIDGET (column->header), ascending ? "ascending" : "descending");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (column->header), GTK_ACCESSIBLE_STATE_PRESSED,
+                                   sorted ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (column->header), GTK_ACCESSIBLE_PROPERTY_SORT,
+                                      !sorted ? GTK_ACCESSIBLE_SORT_NONE
+                                      : ascending ? GTK_ACCESSIBLE_SORT_ASCENDING : GTK_ACCESSIBLE_SORT_DESCENDING,
+                                      -1);
+    }
+}
+
+/* A click on a header sorts by that column; a second click turns the order round. */
+static void
+on_header_clicked (GtkButton *button, Column *column)
+{
+  DcCounterPage *self = column->page;
+  guint index = column - self->columns;
+
+  if (self->sort_column == index)
+    self->sort_order = self->sort_order == GTK_SORT_ASCENDING ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING;
+  else
+    {
+      self->sort_column = index;
+      self->sort_order = GTK_SORT_ASCENDING;
+    }
+  update_sort_header (self);
+  gtk_sorter_changed (self->visit_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static int
+text_width (DcCounterPage *self, const char *text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  int width;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
+}
+
+/* @sample: the widest text the column is likely to show (longer text is cut with "…"). */
+static void
+setup_column (DcCounterPage *self, guint index, const char *title, const char *property, CellKind kind,
+              const char *sample, gboolean expand)
 {
   Column *column = &self->columns[index];
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkSorter) sorter = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *label = gtk_inscription_new (title);
+  int arrow = 16 + 4;
 
   column->page = self;
   column->property = property;
   column->kind = kind;
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), column);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), column);
-  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), column);
-  gtk_column_view_column_set_factory (view_column, factory);
-  sorter = column_sorter (column);
-  gtk_column_view_column_set_sorter (view_column, sorter);
+  column->expand = expand;
+  column->sorter = column_sorter (column);
+  /* bold headers (style.css) are a little wider than the text measured here */
+  column->width = MAX (text_width (self, title) * 11 / 10 + arrow, text_width (self, sample)) + 2 * CELL_PADDING;
+
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 0);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  column->arrow = GTK_IMAGE (gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (column->arrow));
+
+  column->header = GTK_BUTTON (gtk_button_new ());
+  gtk_button_set_child (column->header, box);
+  gtk_widget_set_name (GTK_WIDGET (column->header), property);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (column->header), _("Sort by this column"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (column->header), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_widget_add_css_class (GTK_WIDGET (column->header), "flat");
+  gtk_widget_set_size_request (GTK_WIDGET (column->header), column->width, -1);
+  gtk_widget_set_hexpand (GTK_WIDGET (column->header), expand);
+  g_signal_connect (column->header, "clicked", G_CALLBACK (on_header_clicked), column);
+  gtk_box_append (GTK_BOX (self->visit_header), GTK_WIDGET (column->header));
 }
 
 /* ---- refresh: the same item objects, updated in place ---- */
@@ -529,7 +682,7 @@ update_visits (DcCounterPage *self, const DcBoard *board)
     g_list_store_splice (self->visits, g_list_model_get_n_items (model), 0, added->pdata, added->len);
   /* the sort model does not watch item properties: a seat change may reorder by terminal */
   if (moved)
-    gtk_sorter_changed (gtk_column_view_get_sorter (self->visit_view), GTK_SORTER_CHANGE_DIFFERENT);
+    gtk_sorter_changed (self->visit_sorter, GTK_SORTER_CHANGE_DIFFERENT);
   gtk_stack_set_visible_child_name (self->visit_stack, board->visits->len > 0 ? "list" : "empty");
 }
 
@@ -1066,7 +1219,7 @@ on_board_activate (GtkGridView *board, guint position, DcCounterPage *self)
 }
 
 static void
-on_visit_activate (GtkColumnView *view, guint position, DcCounterPage *self)
+on_visit_activate (GtkGridView *view, guint position, DcCounterPage *self)
 {
   g_autoptr(DcVisitItem) visit = g_list_model_get_item (G_LIST_MODEL (self->visit_selection), position);
   DcTerminalItem *item = visit != NULL ? find_terminal (self, dc_visit_item_get_terminal (visit), NULL) : NULL;
@@ -1132,6 +1285,9 @@ dc_counter_page_dispose (GObject *object)
   g_clear_object (&self->scan);
   g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), DC_TYPE_COUNTER_PAGE);
+  g_clear_object (&self->visit_sorter);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_object (&self->columns[i].sorter);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (dc_counter_page_parent_class)->dispose (object);
 }
@@ -1162,12 +1318,8 @@ dc_counter_page_class_init (DcCounterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcCounterPage, visits);
   gtk_widget_class_bind_template_child (widget_class, DcCounterPage, visit_stack);
   gtk_widget_class_bind_template_child (widget_class, DcCounterPage, visit_summary);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_member);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_terminal);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_entered);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_elapsed);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_minor);
-  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, col_curfew);
+  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, visit_header);
+  gtk_widget_class_bind_template_child (widget_class, DcCounterPage, visit_sort);
 
   gtk_widget_class_install_action (widget_class, "counter.checkin", NULL, checkin_action);
   gtk_widget_class_install_action (widget_class, "counter.checkout", NULL, checkout_action);
@@ -1191,13 +1343,29 @@ setup_board (DcCounterPage *self)
 static void
 setup_list (DcCounterPage *self)
 {
-  setup_column (self, self->col_member, COL_MEMBER, "member", CELL_TEXT);
-  setup_column (self, self->col_terminal, COL_TERMINAL, "terminal", CELL_TEXT);
-  setup_column (self, self->col_entered, COL_ENTERED, "entered-at", CELL_TIME);
-  setup_column (self, self->col_elapsed, COL_ELAPSED, "elapsed", CELL_ELAPSED);
-  setup_column (self, self->col_minor, COL_MINOR, "minor", CELL_MINOR);
-  setup_column (self, self->col_curfew, COL_CURFEW, "minutes-to-curfew", CELL_CURFEW);
-  gtk_column_view_sort_by_column (self->visit_view, self->col_entered, GTK_SORT_ASCENDING);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autofree char *curfew = dc_counter_format_curfew (7 * 60 + 59);
+
+  setup_column (self, COL_MEMBER, _("Member No."), "member", CELL_TEXT, "000000000", TRUE);
+  setup_column (self, COL_TERMINAL, _("Terminal"), "terminal", CELL_TEXT, "PC-000", TRUE);
+  setup_column (self, COL_ENTERED, C_("in-store list", "Entered"), "entered-at", CELL_TIME, "00:00", FALSE);
+  setup_column (self, COL_ELAPSED, _("Elapsed"), "elapsed", CELL_ELAPSED, "00:00", FALSE);
+  setup_column (self, COL_MINOR, _("Minor"), "minor", CELL_MINOR, _("Minor"), FALSE);
+  setup_column (self, COL_CURFEW, _("Until Curfew"), "minutes-to-curfew", CELL_CURFEW, curfew, TRUE);
+  /* the badge's own padding (style.css) */
+  self->columns[COL_MINOR].width += 12;
+  gtk_widget_set_size_request (GTK_WIDGET (self->columns[COL_MINOR].header), self->columns[COL_MINOR].width, -1);
+
+  self->sort_column = COL_ENTERED;
+  self->sort_order = GTK_SORT_ASCENDING;
+  self->visit_sorter = GTK_SORTER (gtk_custom_sorter_new (compare_visits, self, NULL));
+  gtk_sort_list_model_set_sorter (self->visit_sort, self->visit_sorter);
+  update_sort_header (self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind), self);
+  gtk_grid_view_set_factory (self->visit_view, factory);
   g_signal_connect (self->visit_view, "activate", G_CALLBACK (on_visit_activate), self);
   g_signal_connect (self->visit_selection, "notify::selected-item", G_CALLBACK (on_visit_selected), self);
 }
