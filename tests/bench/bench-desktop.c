@@ -473,7 +473,23 @@ typedef struct {
   DcWindow  *window;
   DcSession *session;
   gint64     painted;   /* monotonic µs of the last after-paint, 0 while waiting */
+  gint64     began;     /* … of that frame's before-paint */
+  gint64     laid_out;  /* … of its layout signal, as our handler sees it */
 } Ui;
+
+static void
+on_before_paint (GdkFrameClock *clock, Ui *ui)
+{
+  if (ui->painted == 0)
+    ui->began = g_get_monotonic_time ();
+}
+
+static void
+on_layout (GdkFrameClock *clock, Ui *ui)
+{
+  if (ui->painted == 0)
+    ui->laid_out = g_get_monotonic_time ();
+}
 
 static void
 on_after_paint (GdkFrameClock *clock, Ui *ui)
@@ -497,18 +513,62 @@ wait_for_paint (Ui *ui)
   return ui->painted;
 }
 
+/* Where a change's time goes. GTK sizes the toplevel in an idle before the frame begins
+ * (X11's compute-size); our "layout" handler runs after GdkSurface's but before GtkRoot's,
+ * which connects anew each frame, so the split of the frame is approximate. */
+typedef struct {
+  Series refresh;   /* dc_session_changed → refreshed */
+  Series frame;     /* change → next frame painted */
+  Series wait;      /* refreshed → the frame's before-paint */
+  Series layout;    /* before-paint → layout done */
+  Series paint;     /* layout done → painted */
+} Change;
+
+static Change
+change_new (const char *refresh, const char *frame)
+{
+  return (Change) { series_new (refresh), series_new (frame), series_new ("  of which refreshed → frame began, ms"),
+                    series_new ("  of which frame began → layout signal, ms"),
+                    series_new ("  of which layout signal → painted, ms") };
+}
+
+static void
+change_report (Change *c)
+{
+  table_row (&c->refresh, &c->refresh.p99, "p99", FRAME_MS, "ms");
+  table_row (&c->frame, &c->frame.p99, "p99", 2 * FRAME_MS, "ms");
+  table_row (&c->wait, NULL, NULL, 0, NULL);
+  table_row (&c->layout, NULL, NULL, 0, NULL);
+  table_row (&c->paint, NULL, NULL, 0, NULL);
+}
+
+static void
+change_clear (Change *c)
+{
+  series_clear (&c->refresh);
+  series_clear (&c->frame);
+  series_clear (&c->wait);
+  series_clear (&c->layout);
+  series_clear (&c->paint);
+}
+
 /* Tell the window that records changed, as every action does: the refresh, and the frame. */
 static void
-time_change (Ui *ui, Series *refresh, Series *frame)
+time_change (Ui *ui, Change *c)
 {
-  gint64 t0;
+  gint64 t0, refreshed, painted;
 
   settle (30);   /* an idle frame clock: each sample starts from a quiet counter */
-  ui->painted = 0;
+  ui->painted = ui->began = ui->laid_out = 0;
   t0 = g_get_monotonic_time ();
   dc_session_changed (ui->session);
-  series_add (refresh, ms_since (t0));
-  series_add (frame, (wait_for_paint (ui) - t0) / 1000.0);
+  refreshed = g_get_monotonic_time ();
+  painted = wait_for_paint (ui);
+  series_add (&c->refresh, (refreshed - t0) / 1000.0);
+  series_add (&c->frame, (painted - t0) / 1000.0);
+  series_add (&c->wait, (MAX (ui->began, refreshed) - refreshed) / 1000.0);
+  series_add (&c->layout, (ui->laid_out - MAX (ui->began, refreshed)) / 1000.0);
+  series_add (&c->paint, (painted - ui->laid_out) / 1000.0);
 }
 
 static void
@@ -550,14 +610,16 @@ bench_updates (const char *store_dir, gint64 *clock, guint n_updates)
   Ui ui = open_counter (store_dir, clock);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (ui.window));
   Series store_in = series_new ("dc_checkin (app/, for context), ms");
-  Series refresh_in = series_new ("check-in: dc_session_changed → refreshed, ms");
-  Series frame_in = series_new ("check-in: change → next frame painted, ms");
-  Series refresh_out = series_new ("check-out: dc_session_changed → refreshed, ms");
-  Series frame_out = series_new ("check-out: change → next frame painted, ms");
+  Series redraw = series_new ("baseline: a frame with nothing new, ms");
+  Change in = change_new ("check-in: dc_session_changed → refreshed, ms", "check-in: change → next frame painted, ms");
+  Change out = change_new ("check-out: dc_session_changed → refreshed, ms",
+                           "check-out: change → next frame painted, ms");
+  GdkFrameClock *clock_ = gtk_widget_get_frame_clock (GTK_WIDGET (ui.window));
   GError *error = NULL;
 
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (ui.window)), "after-paint", G_CALLBACK (on_after_paint),
-                    &ui);
+  g_signal_connect (clock_, "before-paint", G_CALLBACK (on_before_paint), &ui);
+  g_signal_connect (clock_, "layout", G_CALLBACK (on_layout), &ui);
+  g_signal_connect (clock_, "after-paint", G_CALLBACK (on_after_paint), &ui);
   g_print ("  in-process: %u check-outs and check-ins on the full board, window %d×%d, renderer %s\n", n_updates,
            gtk_widget_get_width (GTK_WIDGET (ui.window)), gtk_widget_get_height (GTK_WIDGET (ui.window)),
            G_OBJECT_TYPE_NAME (renderer));
@@ -571,33 +633,44 @@ bench_updates (const char *store_dir, gint64 *clock, guint n_updates)
       if (!dc_checkout (dc_session_get_store (ui.session), dc_session_get_actor (ui.session), label, 0, DC_EXIT_STAFF,
                         &error))
         die ("check out", error);
-      time_change (&ui, &refresh_out, &frame_out);
+      time_change (&ui, &out);
 
       *clock += G_USEC_PER_SEC;
       t0 = g_get_monotonic_time ();
       checkin (dc_session_get_store (ui.session), dc_session_get_actor (ui.session), N_TERMINALS + k, FALSE, label);
       series_add (&store_in, ms_since (t0));
-      time_change (&ui, &refresh_in, &frame_in);
+      time_change (&ui, &in);
+    }
+
+  /* the floor, in the same run: a frame asked for with nothing new to show (the window's
+   * render nodes are redone, its pixels stay), which shows this host's frame clock and its
+   * hiccups */
+  for (guint k = 0; k < n_updates; k++)
+    {
+      gint64 t0;
+
+      settle (30);
+      ui.painted = 0;
+      t0 = g_get_monotonic_time ();
+      gtk_widget_queue_draw (GTK_WIDGET (ui.window));
+      series_add (&redraw, (wait_for_paint (&ui) - t0) / 1000.0);
     }
 
   table_header ("p50");
-  table_row (&refresh_in, &refresh_in.p99, "p99", FRAME_MS, "ms");
-  table_row (&frame_in, &frame_in.p99, "p99", 2 * FRAME_MS, "ms");
-  table_row (&refresh_out, &refresh_out.p99, "p99", FRAME_MS, "ms");
-  table_row (&frame_out, &frame_out.p99, "p99", 2 * FRAME_MS, "ms");
+  change_report (&in);
+  change_report (&out);
   table_row (&store_in, NULL, NULL, 0, NULL);
+  table_row (&redraw, NULL, NULL, 0, NULL);
   g_print ("  (next frame: the change waits up to one %.1f ms frame for the clock's tick, then that frame shows it)\n",
            FRAME_MS);
 
-  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (ui.window)), on_after_paint,
-                                        &ui);
+  g_signal_handlers_disconnect_by_data (clock_, &ui);
   gtk_window_destroy (GTK_WINDOW (ui.window));
   settle (50);
   series_clear (&store_in);
-  series_clear (&refresh_in);
-  series_clear (&frame_in);
-  series_clear (&refresh_out);
-  series_clear (&frame_out);
+  series_clear (&redraw);
+  change_clear (&in);
+  change_clear (&out);
 }
 
 /* Timings grow with whatever else runs: say how busy the machine was. */
