@@ -257,7 +257,9 @@ dialog_open (DcCurfew *self, const DcBoard *board)
   adw_message_dialog_set_extra_child (dialog, scroller);
   adw_message_dialog_add_responses (dialog, "later", _("_Later"), "checkout", _("_Check Out All"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "checkout", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "checkout");
+  /* Enter puts it off: checking everyone out is a record of them leaving, so it is chosen
+   * with a click or its key (Alt+C), never by a reflexive Enter while they are still here */
+  adw_message_dialog_set_default_response (dialog, "later");
   adw_message_dialog_set_close_response (dialog, "later");
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_response), self, 0);
