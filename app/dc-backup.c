@@ -1464,19 +1464,50 @@ dc_backup_restore_new (const char *path, const char *target_dir, DcSlotKind with
 /* The database and the files SQLite may keep beside it, moved together. */
 static const char *const companions[] = { "", "-wal", "-shm", "-journal" };
 
+#define ASIDE_INFIX ".before-restore-"
+
 static char *
 aside_name (const char *db_path)
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
   g_autofree char *when = stamp (g_get_real_time (), tz);
-  char *aside = g_strdup_printf ("%s.before-restore-%s", db_path, when);
+  char *aside = g_strdup_printf ("%s" ASIDE_INFIX "%s", db_path, when);
 
   for (guint i = 2; g_file_test (aside, G_FILE_TEST_EXISTS); i++)
     {
       g_free (aside);
-      aside = g_strdup_printf ("%s.before-restore-%s-%u", db_path, when, i);
+      aside = g_strdup_printf ("%s" ASIDE_INFIX "%s-%u", db_path, when, i);
     }
   return aside;
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+dc_backup_set_aside (const char *store_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (store_dir, 0, NULL);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gboolean companion = FALSE;
+
+      if (!g_str_has_prefix (name, DC_STORE_DB_NAME ASIDE_INFIX))
+        continue;
+      for (guint i = 1; i < G_N_ELEMENTS (companions); i++)
+        companion |= g_str_has_suffix (name, companions[i]);
+      if (!companion)
+        g_ptr_array_add (found, g_build_filename (store_dir, name, NULL));
+    }
+  /* the names carry the time they were set aside */
+  g_ptr_array_sort (found, compare_paths);
+  return found;
 }
 
 static void

@@ -54,6 +54,11 @@ char    *dc_backup_unpack (DcStore *store, DcActor *manager, const char *path, G
  * under a name with the time, returned in @out_aside, and put @unpacked in its place. */
 gboolean dc_backup_install (const char *store_dir, const char *unpacked, char **out_aside, GError **error);
 
+/* The databases restores moved aside in @store_dir (paths, oldest first; empty when none).
+ * They hold personal data that no purge reaches: the manager deletes them once the restored
+ * store is in use. */
+GPtrArray *dc_backup_set_aside (const char *store_dir);
+
 /* Restore, step 3, on the restored store opened again: append the "restore" entry (by
  * @manager_name when the restored store has that manager, else by the system) and a
  * checkpoint signed with @vault, a master-key vault of this very store (the one that signed

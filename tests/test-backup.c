@@ -399,6 +399,12 @@ test_round_trip (gconstpointer data)
   g_assert_true (g_str_has_prefix (aside, db));
   g_assert_true (strstr (aside, ".before-restore-") != NULL);
   g_assert_false (g_file_test (unpacked, G_FILE_TEST_EXISTS));
+  {
+    g_autoptr(GPtrArray) listed = dc_backup_set_aside (dir);
+
+    g_assert_cmpuint (listed->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (listed, 0), ==, aside);
+  }
 
   /* the store is exactly as it was when the backup was taken, and verifies */
   store = dc_test_store_open (dir);
@@ -1679,6 +1685,44 @@ test_record_waits (gconstpointer data)
   g_free (h.db);
 }
 
+/* The databases restores set aside are found by name, oldest first, without their WAL,
+ * shared-memory and journal files, and nothing else is taken for one. */
+static void
+test_set_aside_list (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("daicho-aside-XXXXXX", NULL);
+  const char *files[] = {
+    "daicho.db", "daicho.db-wal", "other.txt", "daicho.db.restore-abc123",
+    "daicho.db.before-restore-20260305-101502", "daicho.db.before-restore-20260305-101502-wal",
+    "daicho.db.before-restore-20260305-101502-shm", "daicho.db.before-restore-20260305-101502-journal",
+    "daicho.db.before-restore-20260305-101502-2", "daicho.db.before-restore-20250101-000000",
+  };
+  const char *expected[] = {
+    "daicho.db.before-restore-20250101-000000", "daicho.db.before-restore-20260305-101502",
+    "daicho.db.before-restore-20260305-101502-2",
+  };
+  g_autoptr(GPtrArray) listed = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "x", 1, NULL));
+    }
+  listed = dc_backup_set_aside (dir);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, expected[i], NULL);
+
+      g_assert_cmpstr (g_ptr_array_index (listed, i), ==, path);
+    }
+  dc_test_remove_tree (dir);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = dc_backup_set_aside (dir);   /* no folder: none */
+  g_assert_cmpuint (listed->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1786,6 +1830,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/backup/create-failures", &env, test_create_failures);
   g_test_add_data_func ("/backup/rotation", &env, test_rotation);
   g_test_add_data_func ("/backup/install", &env, test_install_guards);
+  g_test_add_func ("/backup/set-aside-list", test_set_aside_list);
   g_test_add_data_func ("/backup/record-waits-for-the-write-lock", &env, test_record_waits);
   g_test_add_data_func ("/backup/restore-new/header-slots", &env, test_restore_header);
   g_test_add_data_func ("/backup/restore-new/recovery-key", &env, test_restore_recovery);

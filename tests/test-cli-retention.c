@@ -788,6 +788,21 @@ test_backup_restore (gconstpointer data)
   g_clear_pointer (&out, g_free);
   out = ctl_ok (ctx, verify, NULL);
   dc_test_assert_has (out, "Intact.");
+
+  /* the database set aside holds personal data no purge reaches: every purge says so, by
+   * name, until it is deleted */
+  {
+    const char *dry_run[] = { "purge", "--store", dir, "--dry-run", NULL };
+
+    g_clear_pointer (&out, g_free);
+    out = ctl_ok (ctx, dry_run, NULL);
+    dc_test_assert_has (out, aside);
+    dc_test_assert_has (out, "no purge reaches");
+    g_assert_cmpint (g_unlink (aside), ==, 0);
+    g_clear_pointer (&out, g_free);
+    out = ctl_ok (ctx, dry_run, NULL);
+    g_assert_null (strstr (out, "no purge reaches"));
+  }
 }
 
 /* A well-formed recovery key of no store; free with dc_secret_free. */

@@ -612,6 +612,7 @@ test_manager (Fixture *f, gconstpointer data)
   g_autoptr(DcPurgePlan) before = plan_now (f);
   g_autoptr(DcPurgePlan) held = NULL;
   g_autoptr(GArray) in_force = NULL;
+  g_autofree char *aside = NULL;
   GtkWindow *dialog;
   gint64 visit_hold, range_hold;
 
@@ -623,6 +624,7 @@ test_manager (Fixture *f, gconstpointer data)
   assert_plan_shown (f, page);
   g_assert_true (gtk_widget_is_sensitive (child (page, "purge_button")));
   g_assert_false (gtk_widget_get_visible (child (page, "auditor_note")));
+  g_assert_false (gtk_widget_get_visible (child (page, "aside_note")));
   screenshot (manager, "manager-retention");
   /* legible in the dark style too */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -666,8 +668,16 @@ test_manager (Fixture *f, gconstpointer data)
   g_assert_nonnull (release_button (page, range_hold));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child (page, "released_row")), TRUE);
 
+  /* a database a restore set aside: no purge reaches it, and the page says so by name */
+  aside = g_build_filename (dc_store_dir (f->store), "daicho.db.before-restore-20261120-101502", NULL);
+  g_assert_true (g_file_set_contents (aside, "x", 1, NULL));
+
   /* the purge: what is past retention and not held goes, in a worker thread */
   purge_through_ui (f, page);
+  g_assert_true (gtk_widget_get_visible (child (page, "aside_note")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (page, "aside_note"))), aside));
+  screenshot (manager, "manager-retention-set-aside");
+  g_assert_cmpint (g_unlink (aside), ==, 0);
   g_assert_cmpint (visit_exists (f, f->visits[V_TARO]), ==, 0);
   g_assert_cmpint (visit_exists (f, f->visits[V_ICHIRO]), ==, 0);
   g_assert_cmpint (visit_exists (f, f->visits[V_HANAKO_JAN]), ==, 0);

@@ -344,6 +344,18 @@ print_plan (DcStore *store, const DcPurgePlan *plan, gboolean done)
     }
 }
 
+/* A restore keeps the database it replaced beside the store, and no purge reaches it. */
+static void
+print_set_aside (DcStore *store)
+{
+  g_autoptr(GPtrArray) aside = dc_backup_set_aside (dc_store_dir (store));
+
+  for (guint i = 0; i < aside->len; i++)
+    g_print (_("Warning: %s was set aside by a restore and holds personal data that no purge reaches. Delete it "
+               "once the restored store is in use.\n"),
+             (const char *) g_ptr_array_index (aside, i));
+}
+
 int
 dc_ctl_purge (int argc, char **argv)
 {
@@ -371,6 +383,7 @@ dc_ctl_purge (int argc, char **argv)
   if (plan == NULL)
     return dc_ctl_fail (error);
   print_plan (store, plan, !dry_run);
+  print_set_aside (store);
   return 0;
 }
 

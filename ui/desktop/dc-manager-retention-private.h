@@ -37,6 +37,7 @@ struct _DcManagerRetention
   GtkWidget      *ctl_note;
   AdwPreferencesGroup *backup_group;
   AdwActionRow   *last_backup_row;
+  GtkWidget      *aside_note;
   GtkWidget      *backup_dir_row;
   /* the "Add Hold" dialog's form */
   GtkWidget      *hold_form;

@@ -38,6 +38,7 @@ typedef struct {
   char             *schedule_error;
   gint64            last_backup;
   char             *last_backup_path;
+  GPtrArray        *set_aside;   /* databases restores moved aside (paths) */
   gint64            keep_days;
 } Snapshot;
 
@@ -167,6 +168,7 @@ snapshot_free (Snapshot *snap)
   dc_schedule_status_clear (&snap->schedule);
   g_free (snap->schedule_error);
   g_free (snap->last_backup_path);
+  g_clear_pointer (&snap->set_aside, g_ptr_array_unref);
   g_free (snap);
 }
 
@@ -218,6 +220,7 @@ read_snapshot (DcStore *store, Snapshot *snap, GError **error)
     return FALSE;
   if (!dc_backup_last (store, &snap->last_backup, &snap->last_backup_path, error))
     return FALSE;
+  snap->set_aside = dc_backup_set_aside (dc_store_dir (store));
   /* systemd may be missing: the rest of the page still shows */
   if (!dc_schedule_status (store, &snap->schedule, &schedule_error))
     snap->schedule_error = g_strdup (schedule_error->message);
@@ -470,6 +473,27 @@ show_schedule (DcManagerRetention *self, const Snapshot *snap)
     gtk_editable_set_text (GTK_EDITABLE (self->backup_dir_row), s->backup_dir);
 }
 
+/* A restore keeps the database it replaced beside the store: personal data that no purge
+ * reaches until the manager deletes it. */
+static void
+show_set_aside (DcManagerRetention *self, GPtrArray *aside)
+{
+  g_autoptr(GString) text = NULL;
+
+  gtk_widget_set_visible (self->aside_note, aside != NULL && aside->len > 0);
+  if (aside == NULL || aside->len == 0)
+    return;
+  text = g_string_new (g_dngettext (GETTEXT_PACKAGE,
+                                    "A restore set this database aside. It holds personal data that no purge reaches: "
+                                    "delete it once the restored store is in use.",
+                                    "Restores set these databases aside. They hold personal data that no purge "
+                                    "reaches: delete them once the restored store is in use.",
+                                    aside->len));
+  for (guint i = 0; i < aside->len; i++)
+    g_string_append_printf (text, "\n%s", (const char *) g_ptr_array_index (aside, i));
+  gtk_label_set_text (GTK_LABEL (self->aside_note), text->str);
+}
+
 static void
 show_backups (DcManagerRetention *self, const Snapshot *snap)
 {
@@ -482,6 +506,7 @@ show_backups (DcManagerRetention *self, const Snapshot *snap)
   g_autofree char *last = NULL;
 
   adw_preferences_group_set_description (self->backup_group, promise);
+  show_set_aside (self, snap->set_aside);
   if (snap->last_backup == 0)
     {
       adw_action_row_set_subtitle (self->last_backup_row, _("No backup has been taken yet."));
@@ -828,6 +853,7 @@ dc_manager_retention_class_init (DcManagerRetentionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, schedule_button);
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, last_purge_row);
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, ctl_note);
+  gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, aside_note);
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, backup_group);
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, last_backup_row);
   gtk_widget_class_bind_template_child (widget_class, DcManagerRetention, backup_dir_row);
