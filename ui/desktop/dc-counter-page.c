@@ -320,10 +320,10 @@ tile_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, DcCounte
 
 typedef struct {
   DcCounterPage *page;
-  GtkWidget   *root;
-  GtkWidget   *cells[N_COLUMNS];
-  DcVisitItem *item;
-  gulong       notify_id;
+  GtkWidget     *root;
+  GtkWidget     *cells[N_COLUMNS];
+  DcVisitItem   *item;
+  gulong         notify_id;
 } Row;
 
 static GtkWidget *
