@@ -208,6 +208,15 @@ visit_terminal_at (Fixture *f, guint position)
   return dc_visit_item_get_terminal (item);
 }
 
+static guint
+position_of (Fixture *f, const char *label)
+{
+  guint position = G_MAXUINT;
+
+  g_assert_nonnull (terminal_item (f, label, &position));
+  return position;
+}
+
 static void
 select_tile (Fixture *f, const char *label)
 {
@@ -453,6 +462,12 @@ test_list_and_curfew (Fixture *f, gconstpointer data)
     dc_ui_test_pump (100);   /* a seconds timer: it may take up to two */
   g_assert_cmpint (dc_visit_item_get_minutes_to_curfew (minor), ==, 19);
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (title), "22:41"));
+  /* choosing the minor's row chooses their tile too (as drawn in the screenshot) */
+  for (guint i = 0; i < g_list_model_get_n_items (visit_model (f)); i++)
+    if (g_strcmp0 (visit_terminal_at (f, i), "PC-04") == 0)
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (visit_model (f)), i, TRUE);
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (board_model (f)),
+                                                  position_of (f, "PC-04")));
   g_free (dc_ui_test_screenshot (GTK_WIDGET (f->window), "counter-curfew"));
 }
 
