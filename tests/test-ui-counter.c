@@ -194,10 +194,19 @@ sort_list (Fixture *f, guint index, GtkSortType order)
       g_assert_cmpuint (clicks, <, 2);
       g_signal_emit_by_name (button, "clicked");
     }
-  /* one column shows the order at a time */
+  /* one column shows the order at a time, to the eye and to a screen reader */
   for (GtkWidget *other = gtk_widget_get_first_child (header); other != NULL; other = gtk_widget_get_next_sibling (other))
-    g_assert_true (other == button || (!gtk_widget_has_css_class (other, "ascending")
-                                       && !gtk_widget_has_css_class (other, "descending")));
+    {
+      GtkAccessibleSort sort = other != button ? GTK_ACCESSIBLE_SORT_NONE
+                               : order == GTK_SORT_ASCENDING ? GTK_ACCESSIBLE_SORT_ASCENDING
+                                                              : GTK_ACCESSIBLE_SORT_DESCENDING;
+      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (other),
+                                                                       GTK_ACCESSIBLE_PROPERTY_SORT, sort);
+
+      g_assert_null (mismatch);
+      g_assert_true (other == button || (!gtk_widget_has_css_class (other, "ascending")
+                                         && !gtk_widget_has_css_class (other, "descending")));
+    }
 }
 
 static const char *
@@ -881,6 +890,8 @@ main (int argc, char **argv)
 {
   g_autoptr(GtkCssProvider) css = NULL;
 
+  /* GTK's test accessibility backend: the accessible properties can be checked */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   dc_ui_test_init (&argc, &argv);
   /* the screenshots show the app's own looks (the application loads style.css), and toasts
    * replace each other without a transition caught halfway */

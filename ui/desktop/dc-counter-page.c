@@ -493,8 +493,6 @@ update_sort_header (DcCounterPage *self)
       gtk_widget_remove_css_class (GTK_WIDGET (column->header), "descending");
       if (sorted)
         gtk_widget_add_css_class (GTK_WIDGET (column->header), ascending ? "ascending" : "descending");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (column->header), GTK_ACCESSIBLE_STATE_PRESSED,
-                                   sorted ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (column->header), GTK_ACCESSIBLE_PROPERTY_SORT,
                                       !sorted ? GTK_ACCESSIBLE_SORT_NONE
                                       : ascending ? GTK_ACCESSIBLE_SORT_ASCENDING : GTK_ACCESSIBLE_SORT_DESCENDING,
