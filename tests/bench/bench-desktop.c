@@ -614,12 +614,12 @@ bench_updates (const char *store_dir, gint64 *clock, guint n_updates)
   Change in = change_new ("check-in: dc_session_changed → refreshed, ms", "check-in: change → next frame painted, ms");
   Change out = change_new ("check-out: dc_session_changed → refreshed, ms",
                            "check-out: change → next frame painted, ms");
-  GdkFrameClock *clock_ = gtk_widget_get_frame_clock (GTK_WIDGET (ui.window));
+  GdkFrameClock *frames = gtk_widget_get_frame_clock (GTK_WIDGET (ui.window));
   GError *error = NULL;
 
-  g_signal_connect (clock_, "before-paint", G_CALLBACK (on_before_paint), &ui);
-  g_signal_connect (clock_, "layout", G_CALLBACK (on_layout), &ui);
-  g_signal_connect (clock_, "after-paint", G_CALLBACK (on_after_paint), &ui);
+  g_signal_connect (frames, "before-paint", G_CALLBACK (on_before_paint), &ui);
+  g_signal_connect (frames, "layout", G_CALLBACK (on_layout), &ui);
+  g_signal_connect (frames, "after-paint", G_CALLBACK (on_after_paint), &ui);
   g_print ("  in-process: %u check-outs and check-ins on the full board, window %d×%d, renderer %s\n", n_updates,
            gtk_widget_get_width (GTK_WIDGET (ui.window)), gtk_widget_get_height (GTK_WIDGET (ui.window)),
            G_OBJECT_TYPE_NAME (renderer));
@@ -664,7 +664,7 @@ bench_updates (const char *store_dir, gint64 *clock, guint n_updates)
   g_print ("  (next frame: the change waits up to one %.1f ms frame for the clock's tick, then that frame shows it)\n",
            FRAME_MS);
 
-  g_signal_handlers_disconnect_by_data (clock_, &ui);
+  g_signal_handlers_disconnect_by_data (frames, &ui);
   gtk_window_destroy (GTK_WINDOW (ui.window));
   settle (50);
   series_clear (&store_in);
