@@ -540,13 +540,15 @@ batch_work (gpointer data)
   return NULL;
 }
 
-/* One X25519 per payload dominates a query: share them among the processors. */
-static void
-batch_run (Batch *batch)
+/* One X25519 per payload dominates a query: share them among the processors. The helpers
+ * start on the batch at once; the calling thread joins in with batch_join (), when it is
+ * done with what it does meanwhile. */
+static GPtrArray *
+batch_start (Batch *batch)
 {
   guint len = batch->found->len;
   guint helpers = len < PARALLEL_MIN_PAYLOADS ? 0 : MIN (g_get_num_processors (), len / 4) - 1;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  GPtrArray *threads = g_ptr_array_new ();
 
   for (guint i = 0; i < helpers; i++)
     {
@@ -556,9 +558,16 @@ batch_run (Batch *batch)
         break;   /* fewer helpers: the calling thread does the rest */
       g_ptr_array_add (threads, thread);
     }
+  return threads;
+}
+
+static void
+batch_join (Batch *batch, GPtrArray *threads)
+{
   batch_work (batch);
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  g_ptr_array_unref (threads);
 }
 
 static Opened *
@@ -588,27 +597,48 @@ keys_note (ReadKeys *keys, const DcPoliceVerification *row, const Outcome *outco
     }
 }
 
-/* Open every payload of @found (DcPoliceVerification) into @cache (id → Opened), noting the
- * read keys in @keys. On failure, the error of the first payload in @found's order that did
- * not open. */
-static gboolean
-open_all (const DcVault *vault, GArray *found, GHashTable *cache, ReadKeys *keys, GError **error)
+/* Payloads being opened: started by open_start (), which returns at once, and always
+ * ended by open_finish (). */
+typedef struct {
+  Batch      batch;
+  GPtrArray *threads;   /* NULL: nothing to open */
+} Opening;
+
+/* Start opening every payload of @found (DcPoliceVerification, taken) on helper threads. */
+static void
+open_start (const DcVault *vault, GArray *found, Opening *opening)
 {
-  Batch batch = { .vault = vault, .found = found, .outcomes = g_new0 (Outcome, found->len) };
+  memset (opening, 0, sizeof *opening);
+  opening->batch.vault = vault;
+  opening->batch.found = found;
+  opening->batch.outcomes = g_new0 (Outcome, found->len);
+  if (found->len == 0)
+    return;
+  batch_place (&opening->batch);
+  opening->threads = batch_start (&opening->batch);
+}
+
+/* Open what is left of @opening on this thread, wait for the helpers, and put every record
+ * into @cache (id → Opened), noting the read keys in @keys. On failure, the error of the
+ * first payload in @found's order that did not open. */
+static gboolean
+open_finish (Opening *opening, GHashTable *cache, ReadKeys *keys, GError **error)
+{
+  /* the helpers share this very Batch: its counter claims each payload once */
+  Batch *batch = &opening->batch;
+  GArray *found = batch->found;
+  Outcome *outcomes = batch->outcomes;
   gboolean ok = TRUE;
 
-  if (found->len == 0)
+  if (opening->threads != NULL)
     {
-      g_free (batch.outcomes);
-      return TRUE;
+      batch_join (batch, g_steal_pointer (&opening->threads));
+      g_bytes_unref (batch->block);
     }
-  batch_place (&batch);
-  batch_run (&batch);
-  g_bytes_unref (batch.block);
   for (guint i = 0; i < found->len; i++)
     {
       DcPoliceVerification *row = &g_array_index (found, DcPoliceVerification, i);
-      Outcome *outcome = &batch.outcomes[i];
+      Outcome *outcome = &outcomes[i];
 
       if (!ok)
         {
@@ -626,8 +656,20 @@ open_all (const DcVault *vault, GArray *found, GHashTable *cache, ReadKeys *keys
           ok = FALSE;
         }
     }
-  g_free (batch.outcomes);
+  g_free (outcomes);
+  g_array_unref (found);
+  memset (opening, 0, sizeof *opening);
   return ok;
+}
+
+/* Open every payload of @found (DcPoliceVerification) into @cache, as open_finish () does. */
+static gboolean
+open_all (const DcVault *vault, GArray *found, GHashTable *cache, ReadKeys *keys, GError **error)
+{
+  Opening opening;
+
+  open_start (vault, g_array_ref (found), &opening);
+  return open_finish (&opening, cache, keys, error);
 }
 
 /* A second owner of @record's strings: they live in its variant (format 1) or its bytes
@@ -694,16 +736,70 @@ customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable 
   return TRUE;
 }
 
+/* ---- the searched values, sealed for the log ---- */
+
+/* The values searched for, sealed for the log. Its X25519 runs beside the query's own work:
+ * on the thread that reads the other half of a time query, or on a thread of its own. */
+typedef struct {
+  const guint8 *box_pk;
+  char         *full;     /* may name a person: wiped once sealed */
+  GBytes       *sealed;
+  GThread      *thread;   /* NULL: sealed by a helper of the query, or at the end */
+} ScopeSeal;
+
+static gpointer
+seal_scope (gpointer data)
+{
+  ScopeSeal *seal = data;
+  gsize len = strlen (seal->full);
+  g_autoptr(GBytes) plain = g_bytes_new_static (seal->full, len);
+
+  seal->sealed = dc_seal (seal->box_pk, plain);
+  sodium_memzero (seal->full, len);
+  g_clear_pointer (&seal->full, g_free);
+  return NULL;
+}
+
+/* @own_thread: FALSE when the query has a helper thread that seals (time_rows_parallel):
+ * a third thread on two processors only makes both wait. */
+static void
+seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_thread, ScopeSeal *seal)
+{
+  seal->box_pk = dc_store_box_pk (store);
+  seal->full = dc_query_scope_describe_full (store, scope);
+  seal->thread = own_thread ? g_thread_try_new ("dc-police-seal", seal_scope, seal, NULL) : NULL;
+}
+
+/* The sealed scope (owned by @seal), sealed here if no thread did; every path out of a query
+ * comes through here. */
+static GBytes *
+seal_finish (ScopeSeal *seal)
+{
+  if (seal->thread != NULL)
+    g_thread_join (g_steal_pointer (&seal->thread));
+  if (seal->sealed == NULL && seal->full != NULL)
+    seal_scope (seal);
+  return seal->sealed;
+}
+
+static void
+seal_clear (ScopeSeal *seal)
+{
+  seal_finish (seal);
+  g_clear_pointer (&seal->sealed, g_bytes_unref);
+}
+
 /* ---- a time point on two connections at once ---- */
 
 /* One half of a time query, on a connection of its own. */
 typedef struct {
-  DcDb   *db;
-  gint64  from, to;
-  guint   part;
-  GArray *rows;
-  gint64  audit_head;   /* the moment it read */
-  GError *error;
+  DcDb      *db;
+  gint64     from, to;
+  guint      part;
+  GArray    *rows;
+  gint64     audit_head;   /* the moment it read */
+  GError    *error;
+  ScopeSeal *seal;         /* to seal once its half is read, or NULL */
 } TimeHalf;
 
 static gpointer
@@ -711,10 +807,14 @@ time_half_run (gpointer data)
 {
   TimeHalf *half = data;
 
-  if (!dc_db_read_begin (half->db, &half->audit_head, &half->error))
-    return NULL;
-  half->rows = dc_db_police_time_part (half->db, half->from, half->to, NULL, half->part, 2, &half->error);
-  dc_db_read_end (half->db);
+  if (dc_db_read_begin (half->db, &half->audit_head, &half->error))
+    {
+      half->rows = dc_db_police_time_part (half->db, half->from, half->to, NULL, half->part, 2, &half->error);
+      dc_db_read_end (half->db);
+    }
+  /* the seal's own thread, if it has one, is set before the halves start and left alone */
+  if (half->seal != NULL && half->seal->thread == NULL && half->seal->sealed == NULL)
+    seal_scope (half->seal);
   return NULL;
 }
 
@@ -727,17 +827,19 @@ time_half_clear (TimeHalf *half)
 
 /* Every terminal at a time point or over a range: most of a query is SQLite following rows
  * from session to visit, customer, verification and read key, one connection's work on one
- * processor. The terminals are split in two halves read at once: odd ids by the store's
- * writing connection, even ones by its reader on a second thread. Each half reads in one
- * transaction; when both saw the same newest audit entry they saw the same records (every
- * change appends one), otherwise the query is read again whole. NULL: not worth it here. */
+ * processor. The sessions are split in two halves read at once: odd ids by the store's
+ * writing connection, even ones by its reader on a second thread, which then seals @seal.
+ * (Split by terminal, the halves were uneven: the busy booths are not spread evenly over
+ * odd and even ids.) Each half reads in one transaction; when both saw the same newest
+ * audit entry they saw the same records (every change appends one), otherwise the query is
+ * read again whole. NULL: not worth it here. */
 static GArray *
-time_rows_parallel (DcStore *store, const DcQueryScope *scope, GError **error)
+time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, GError **error)
 {
   DcDb *db = dc_store_db (store);
   DcDb *reader;
   TimeHalf mine = { .db = db, .from = scope->from, .to = scope->to, .part = 1 };
-  TimeHalf other = { .from = scope->from, .to = scope->to, .part = 0 };
+  TimeHalf other = { .from = scope->from, .to = scope->to, .part = 0, .seal = seal };
   GThread *thread;
   GArray *rows = NULL;
 
@@ -768,7 +870,8 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, GError **error)
 }
 
 static GArray *
-time_rows (DcStore *store, const DcQueryScope *scope, Search *search, gboolean *in_halves, GError **error)
+time_rows (DcStore *store, const DcQueryScope *scope, Search *search, ScopeSeal *seal, gboolean *in_halves,
+           GError **error)
 {
   GError *local = NULL;
   GArray *rows;
@@ -776,7 +879,7 @@ time_rows (DcStore *store, const DcQueryScope *scope, Search *search, gboolean *
   /* a few terminals make few rows: one connection reads them sooner than two start */
   if (search->terminal_ids == NULL)
     {
-      rows = time_rows_parallel (store, scope, &local);
+      rows = time_rows_parallel (store, scope, seal, &local);
       *in_halves = rows != NULL;
       if (rows != NULL || local != NULL)
         {
@@ -789,8 +892,8 @@ time_rows (DcStore *store, const DcQueryScope *scope, Search *search, gboolean *
 }
 
 static GArray *
-find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, GHashTable *cache,
-           ReadKeys *keys, gboolean *in_halves, GError **error)
+find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *search, ScopeSeal *seal,
+           GHashTable *cache, ReadKeys *keys, gboolean *in_halves, GError **error)
 {
   DcDb *db = dc_store_db (store);
   g_autoptr(GArray) customers = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -799,7 +902,7 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
   switch (scope->kind)
     {
     case DC_QUERY_TIME:
-      return time_rows (store, scope, search, in_halves, error);
+      return time_rows (store, scope, search, seal, in_halves, error);
     case DC_QUERY_PERSON:
       ok = dc_db_police_customers_by_person (db, search->index, customers, error);
       break;
@@ -821,12 +924,13 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
 
 /* ---- the rows ---- */
 
-/* Open every record in force that @rows rely on and is not in @cache yet; fill @in_force
- * (recorded id → id in force). A row brings the verification it recorded when nothing
- * supersedes it, which is nearly always: only the corrected ones cost more look-ups. */
+/* Start opening every record in force that @rows rely on and is not in @cache yet; fill
+ * @in_force (recorded id → id in force). A row brings the verification it recorded when
+ * nothing supersedes it, which is nearly always: only the corrected ones cost more look-ups.
+ * FALSE: a look-up failed, and nothing was started. */
 static gboolean
-open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
-               ReadKeys *keys, GError **error)
+in_force_start (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
+                Opening *opening, GError **error)
 {
   g_autoptr(GArray) corrected = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -881,7 +985,8 @@ open_in_force (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_forc
           memset (&g_array_index (more, DcPoliceVerification, i), 0, sizeof (DcPoliceVerification));
         }
     }
-  return open_all (vault, found, cache, keys, error);
+  open_start (vault, g_steal_pointer (&found), opening);
+  return TRUE;
 }
 
 static void
@@ -918,17 +1023,28 @@ count_distinct (GHashTable *set, gint64 id, guint *count)
   (*count)++;
 }
 
-static gboolean
-build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, ReadKeys *keys,
-              DcQueryResult *result, GError **error)
+/* What the query log records of @rows, known before any record is opened. */
+static void
+count_rows (GArray *rows, DcQueryResult *result)
 {
-  g_autoptr(GHashTable) in_force = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) visits = id_set_new ();
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const DcPoliceRow *row = &g_array_index (rows, DcPoliceRow, i);
+
+      result->sessions += row->session_id != 0;
+      count_distinct (visits, row->visit_id, &result->visits);
+    }
+}
+
+/* The rows of @result from @rows, once every record in force is in @cache. */
+static void
+build_result (GArray *rows, GHashTable *in_force, GHashTable *cache, DcQueryResult *result)
+{
   g_autoptr(GHashTable) verifications = id_set_new ();
   g_autoptr(GHashTable) customers = id_set_new ();
 
-  if (!open_in_force (dc_store_db (store), dc_actor_vault (actor), rows, in_force, cache, keys, error))
-    return FALSE;
   g_array_set_size (result->rows, rows->len);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -941,13 +1057,9 @@ build_result (DcStore *store, DcActor *actor, GArray *rows, GHashTable *cache, R
       opened = g_hash_table_lookup (cache, current);
       g_assert (opened != NULL);
       make_row (from, *current, opened, row);
-      if (row->session_id != 0)
-        result->sessions++;
-      count_distinct (visits, row->visit_id, &result->visits);
       count_distinct (verifications, row->verification_id, &result->verifications);
       count_distinct (customers, row->customer_id, &result->customers);
     }
-  return TRUE;
 }
 
 /* ---- the query log ---- */
@@ -970,54 +1082,8 @@ store_read_keys (DcStore *store, gint64 staff_id, const ReadKeys *keys, GError *
   return keys->refused == 0 || dc_audit_event (store, staff_id, "read-key-refused", error);
 }
 
-/* The values searched for, sealed for the log: the X25519 of the seal runs on a thread of its
- * own while the query reads and opens the records. */
-typedef struct {
-  const guint8 *box_pk;
-  char         *full;     /* may name a person: wiped once sealed */
-  GBytes       *sealed;
-  GThread      *thread;   /* NULL: sealed on the calling thread */
-} ScopeSeal;
-
-static gpointer
-seal_scope (gpointer data)
-{
-  ScopeSeal *seal = data;
-  gsize len = strlen (seal->full);
-  g_autoptr(GBytes) plain = g_bytes_new_static (seal->full, len);
-
-  seal->sealed = dc_seal (seal->box_pk, plain);
-  sodium_memzero (seal->full, len);
-  g_clear_pointer (&seal->full, g_free);
-  return NULL;
-}
-
-static void
-seal_start (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal)
-{
-  seal->box_pk = dc_store_box_pk (store);
-  seal->full = dc_query_scope_describe_full (store, scope);
-  seal->thread = g_thread_try_new ("dc-police-seal", seal_scope, seal, NULL);
-  if (seal->thread == NULL)
-    seal_scope (seal);
-}
-
-/* The sealed scope (owned by @seal); every path out of a query waits for it. */
-static GBytes *
-seal_finish (ScopeSeal *seal)
-{
-  if (seal->thread != NULL)
-    g_thread_join (g_steal_pointer (&seal->thread));
-  return seal->sealed;
-}
-
-static void
-seal_clear (ScopeSeal *seal)
-{
-  seal_finish (seal);
-  g_clear_pointer (&seal->sealed, g_bytes_unref);
-}
-
+/* The query on record, with what it found and the read keys of @keys: committed before
+ * anyone sees a row. */
 static gboolean
 log_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, const ReadKeys *keys,
            ScopeSeal *seal, DcQueryResult *result, GError **error)
@@ -1061,6 +1127,69 @@ request_exists (DcStore *store, gint64 request_id, GError **error)
   return found;
 }
 
+/* Whether every payload @opening opens has a cached read key: none will need X25519, and
+ * none will have a key to store (unless a cached one is refused, which is rare). */
+static gboolean
+opening_all_cached (const Opening *opening)
+{
+  for (guint i = 0; i < opening->batch.found->len; i++)
+    if (g_array_index (opening->batch.found, DcPoliceVerification, i).read_key == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* Open the records @rows rely on, log the query, and make its rows.
+ *
+ * When every record has its read key cached, as after the fill pass, the log is written
+ * while helper threads open the records: its commit waits on the disk, they on the
+ * processor. A record that then does not open fails the query after it was logged: it was
+ * asked for, and nobody saw a row. A cached key refused on the way is noted in a
+ * transaction of its own, after the log.
+ *
+ * Otherwise the records are opened first, and the read keys computed on the way are stored
+ * with the log entry, under its audit entry. */
+static gboolean
+open_log_build (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, GArray *rows,
+                GHashTable *cache, ReadKeys *keys, ScopeSeal *seal, DcQueryResult *result, GError **error)
+{
+  g_autoptr(GHashTable) in_force = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  Opening opening;
+
+  if (!in_force_start (dc_store_db (store), dc_actor_vault (actor), rows, in_force, cache, &opening, error))
+    return FALSE;
+  count_rows (rows, result);
+  if (keys->fresh->len == 0 && keys->refused == 0 && opening_all_cached (&opening))
+    {
+      gboolean logged = log_query (store, actor, scope, request_id, keys, seal, result, error);
+      DcDb *db = dc_store_db (store);
+
+      if (!open_finish (&opening, cache, keys, logged ? error : NULL) || !logged)
+        return FALSE;
+      g_assert (keys->fresh->len == 0);
+      if (keys->refused > 0
+          && !(dc_db_begin (db, error) && store_read_keys (store, dc_actor_staff_id (actor), keys, error)
+               && dc_db_commit (db, error)))
+        {
+          dc_db_rollback (db);
+          return FALSE;
+        }
+    }
+  else if (!open_finish (&opening, cache, keys, error)
+           || !log_query (store, actor, scope, request_id, keys, seal, result, error))
+    return FALSE;
+  build_result (rows, in_force, cache, result);
+  return TRUE;
+}
+
+/* Whether a time query reads in two halves at once (time_rows_parallel () decides with the
+ * same tests, and may still fall back to one). */
+static gboolean
+reads_in_halves (DcStore *store, const DcQueryScope *scope, const Search *search)
+{
+  return scope->kind == DC_QUERY_TIME && search->terminal_ids == NULL && g_get_num_processors () >= 2
+         && !dc_db_in_transaction (dc_store_db (store));
+}
+
 DcQueryResult *
 dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint64 request_id, GError **error)
 {
@@ -1088,16 +1217,14 @@ dc_police_query (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint
   ok = check_scope (store, actor, scope, &search, error);
   if (ok)
     {
-      seal_start (store, scope, &seal);
-      rows = find_rows (store, actor, scope, &search, cache, &keys, &result->read_in_halves, error);
+      seal_start (store, scope, !reads_in_halves (store, scope, &search), &seal);
+      rows = find_rows (store, actor, scope, &search, &seal, cache, &keys, &result->read_in_halves, error);
     }
   search_clear (&search);
-  ok = rows != NULL && build_result (store, actor, rows, cache, &keys, result, error);
+  ok = rows != NULL && open_log_build (store, actor, scope, request_id, rows, cache, &keys, &seal, result, error);
   result->read_keys_used = keys.used;
   result->read_keys_refused = keys.refused;
   result->read_keys_stored = keys.fresh->len;
-  /* the query is on record before anyone sees a row */
-  ok = ok && log_query (store, actor, scope, request_id, &keys, &seal, result, error);
   seal_clear (&seal);
   if (!ok)
     return NULL;

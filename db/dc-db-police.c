@@ -398,12 +398,12 @@ dc_db_police_rows_name (DcDb *db, GArray *rows, GError **error)
   "WITH hit (id) AS (" \
   "  SELECT id FROM terminal_sessions" \
   "   WHERE started_at BETWEEN ?1 - (SELECT coalesce (max (ended_at - started_at), 0) FROM terminal_sessions)" \
-  "   AND ?2 AND ended_at >= ?1" \
+  "   AND ?2 AND ended_at >= ?1 AND id % ?4 = ?5" \
   "  UNION ALL SELECT o.id FROM terminals t CROSS JOIN terminal_sessions o" \
-  "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2)" \
+  "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2 AND o.id % ?4 = ?5)" \
   POLICE_COLUMNS " FROM hit CROSS JOIN terminal_sessions s ON s.id = hit.id" \
   " JOIN visits v ON v.id = s.visit_id" VISIT_JOINS \
-  " WHERE (?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))) AND s.terminal_id % ?4 = ?5"
+  " WHERE ?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))"
 
 static gint
 compare_by_start (gconstpointer a, gconstpointer b)

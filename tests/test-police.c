@@ -1125,6 +1125,40 @@ test_time_brute (void)
   g_assert_cmpuint (with_open, >, 0);
 }
 
+/* The two halves a time query reads at once: together every session of the whole, none
+ * twice, and about as many in each (a split by terminal left one half with most rows,
+ * and the query waited on it). */
+static void
+test_time_parts (void)
+{
+  g_autoptr(GError) error = NULL;
+  DcDb *db = dc_store_db (fx.store);
+  gint64 from = dc_test_sql_int (fx.view, "SELECT min (started_at) FROM terminal_sessions");
+  gint64 to = dc_test_sql_int (fx.view, "SELECT max (started_at) FROM terminal_sessions");
+  g_autoptr(GArray) whole = dc_db_police_time_part (db, from, to, NULL, 0, 1, &error);
+  g_autoptr(GArray) even = dc_db_police_time_part (db, from, to, NULL, 0, 2, &error);
+  g_autoptr(GArray) odd = dc_db_police_time_part (db, from, to, NULL, 1, 2, &error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GArray *halves[] = { even, odd };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (whole->len, >, 100);
+  g_assert_cmpuint (even->len + odd->len, ==, whole->len);
+  for (guint h = 0; h < G_N_ELEMENTS (halves); h++)
+    for (guint i = 0; i < halves[h]->len; i++)
+      {
+        gint64 id = g_array_index (halves[h], DcPoliceRow, i).session_id;
+
+        g_assert_cmpint (id % 2, ==, h);
+        g_assert_false (g_hash_table_contains (seen, &id));
+        g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      }
+  for (guint i = 0; i < whole->len; i++)
+    g_assert_true (g_hash_table_contains (seen, &g_array_index (whole, DcPoliceRow, i).session_id));
+  /* within a tenth of even: sessions are numbered as they start */
+  g_assert_cmpuint (ABS ((gint) even->len - (gint) odd->len), <=, whole->len / 10);
+}
+
 static gboolean
 has_visit (const DcQueryResult *result, gint64 visit)
 {
@@ -2090,23 +2124,33 @@ key_of (gint64 id)
 }
 
 /* The careful attacker: drop the guard, change the key, put the guard back. */
+/* One BLOB of one row set by @update_sql (?1 the value, ?2 the id), around the append-only
+ * trigger @trigger: what someone with the file could do. */
 static void
-key_rewrite (gint64 id, GBytes *wrapped)
+blob_rewrite (const char *trigger, const char *update_sql, gint64 id, GBytes *value)
 {
   sqlite3 *h = dc_db_handle (dc_store_db (fx.store));
-  g_autofree char *trigger = dc_test_sql_text (h, "SELECT sql FROM sqlite_master WHERE name = 'identity_keys_no_update'");
+  g_autofree char *query = g_strdup_printf ("SELECT sql FROM sqlite_master WHERE name = '%s'", trigger);
+  g_autofree char *drop = g_strdup_printf ("BEGIN; DROP TRIGGER %s;", trigger);
+  g_autofree char *create = dc_test_sql_text (h, query);
   sqlite3_stmt *stmt = NULL;
 
-  dc_test_sql_exec (h, "BEGIN; DROP TRIGGER identity_keys_no_update;");
-  g_assert_cmpint (sqlite3_prepare_v2 (h, "UPDATE identity_keys SET wrapped = ? WHERE verification_id = ?", -1, &stmt,
-                                       NULL), ==, SQLITE_OK);
-  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (wrapped, NULL), (int) g_bytes_get_size (wrapped), SQLITE_TRANSIENT);
+  dc_test_sql_exec (h, drop);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, update_sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (value, NULL), (int) g_bytes_get_size (value), SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, id);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   g_assert_cmpint (sqlite3_changes (h), ==, 1);
   sqlite3_finalize (stmt);
-  dc_test_sql_exec (h, trigger);
+  dc_test_sql_exec (h, create);
   dc_test_sql_exec (h, "COMMIT");
+}
+
+static void
+key_rewrite (gint64 id, GBytes *wrapped)
+{
+  blob_rewrite ("identity_keys_no_update", "UPDATE identity_keys SET wrapped = ?1 WHERE verification_id = ?2", id,
+                wrapped);
 }
 
 /* A cached key altered, or one moved from another record, is refused: the record is opened
@@ -2162,6 +2206,57 @@ test_keys_tampered (void)
   g_assert_cmpuint (moved->read_keys_refused, ==, 1);
   assert_rows_match_x25519 (moved);
   g_assert_cmpint (audit_actions ("read-key-refused"), ==, refusals + 2);
+  dc_test_assert_intact (fx.store);
+  dc_query_scope_clear (&scope);
+}
+
+static void
+payload_rewrite (gint64 id, GBytes *payload)
+{
+  blob_rewrite ("verifications_no_update", "UPDATE verifications SET payload = ?1 WHERE id = ?2", id, payload);
+}
+
+/* With every read key cached, the query is logged while its records are opened: a record
+ * that then does not open fails the query, with nothing shown, and the log keeps that it was
+ * asked. Restored, the same query answers again. */
+static void
+test_keys_damaged_payload (void)
+{
+  g_autoptr(DcQueryResult) before = NULL, again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) good = NULL, bad = NULL;
+  DcQueryScope scope;
+  gint64 id, queries;
+  sqlite3_stmt *stmt;
+
+  scope_time (&scope, fx.span_point, fx.span_point);
+  before = run_query (&scope, 0);
+  g_assert_cmpuint (before->rows->len, >, 0);
+  g_assert_cmpuint (before->read_keys_used, ==, before->verifications);
+  id = g_array_index (before->rows, DcQueryRow, 0).verification_id;
+  stmt = prepare ("SELECT payload FROM verifications WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  good = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  g_assert_cmpint (sqlite3_finalize (stmt), ==, SQLITE_OK);
+  {
+    g_autofree guint8 *flipped = g_memdup2 (g_bytes_get_data (good, NULL), g_bytes_get_size (good));
+
+    flipped[g_bytes_get_size (good) - 1] ^= 0x01;
+    bad = g_bytes_new (flipped, g_bytes_get_size (good));
+  }
+
+  payload_rewrite (id, bad);
+  queries = count_rows ("queries");
+  g_assert_null (dc_police_query (fx.store, fx.manager, &scope, 0, &error));
+  g_assert_error (error, DC_ERROR, DC_ERROR_CRYPTO);
+  g_assert_cmpint (count_rows ("queries"), ==, queries + 1);
+  g_clear_error (&error);
+
+  payload_rewrite (id, good);
+  again = run_query (&scope, 0);
+  g_assert_cmpuint (again->rows->len, ==, before->rows->len);
+  assert_rows_match_x25519 (again);
   dc_test_assert_intact (fx.store);
   dc_query_scope_clear (&scope);
 }
@@ -2293,6 +2388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/police/query/plan", test_time_plan);
   g_test_add_func ("/police/query/time-brute-force", test_time_brute);
   g_test_add_func ("/police/query/time-edges", test_time_edges);
+  g_test_add_func ("/police/query/time-parts", test_time_parts);
   g_test_add_func ("/police/query/people-brute-force", test_people_brute);
   g_test_add_func ("/police/query/people-edges", test_people_edges);
   g_test_add_func ("/police/query/name-collision", test_name_collision);
@@ -2305,6 +2401,7 @@ main (int argc, char **argv)
   g_test_add_func ("/police/read-keys/query-caches", test_keys_query_caches);
   g_test_add_func ("/police/read-keys/one-record", test_keys_one_record);
   g_test_add_func ("/police/read-keys/fill", test_keys_fill);
+  g_test_add_func ("/police/read-keys/damaged-payload", test_keys_damaged_payload);
   g_test_add_func ("/police/read-keys/tampered-or-moved", test_keys_tampered);
   g_test_add_func ("/police/read-keys/counter", test_keys_counter);
   g_test_add_func ("/police/sealed/plaintext", test_plaintext);
