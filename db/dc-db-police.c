@@ -295,6 +295,44 @@ names_load (DcDb *db, Names *names, GError **error)
   return TRUE;
 }
 
+typedef struct {
+  DcDbStamp stamp;   /* taken before the names were read */
+  Names     names;
+} NamesCache;
+
+static void
+names_cache_free (gpointer data)
+{
+  NamesCache *cache = data;
+
+  names_clear (&cache->names);
+  g_free (cache);
+}
+
+/* Staff names and terminal labels, kept with the connection and read again only when either
+ * table may have changed: three hundred terminals read and hashed were a tenth of a time
+ * point's query. */
+static const Names *
+names_get (DcDb *db, GError **error)
+{
+  NamesCache *cache = dc_db_get_data (db, "dc-police-names");
+  DcDbStamp stamp;
+
+  if (!dc_db_names_stamp (db, &stamp, error))
+    return NULL;
+  if (cache != NULL && cache->stamp.data_version == stamp.data_version && cache->stamp.changes == stamp.changes)
+    return &cache->names;
+  cache = g_new0 (NamesCache, 1);
+  cache->stamp = stamp;
+  if (!names_load (db, &cache->names, error))
+    {
+      names_cache_free (cache);
+      return NULL;
+    }
+  dc_db_set_data (db, "dc-police-names", cache, names_cache_free);
+  return &cache->names;
+}
+
 static char *
 staff_name (const Names *names, gint64 id)
 {
@@ -356,35 +394,32 @@ collect_police_rows (DcDb *db, sqlite3_stmt *stmt, GError **error)
 gboolean
 dc_db_police_rows_name (DcDb *db, GArray *rows, GError **error)
 {
-  Names names = { 0 };
+  const Names *names;
 
   if (rows->len == 0)
     return TRUE;
-  if (!names_load (db, &names, error))
-    {
-      names_clear (&names);
-      return FALSE;
-    }
+  names = names_get (db, error);
+  if (names == NULL)
+    return FALSE;
   for (guint i = 0; i < rows->len; i++)
     {
       DcPoliceRow *row = &g_array_index (rows, DcPoliceRow, i);
-      const TerminalName *terminal = row->terminal_id != 0 ? g_hash_table_lookup (names.terminals, &row->terminal_id)
+      const TerminalName *terminal = row->terminal_id != 0 ? g_hash_table_lookup (names->terminals, &row->terminal_id)
                                                            : NULL;
 
       g_free (row->terminal);
       row->terminal = terminal != NULL ? g_strdup (terminal->label) : NULL;
       row->terminal_filtered = terminal != NULL && terminal->filtered;
       g_free (row->staff_in);
-      row->staff_in = staff_name (&names, row->staff_in_id);
+      row->staff_in = staff_name (names, row->staff_in_id);
       g_free (row->staff_out);
-      row->staff_out = staff_name (&names, row->staff_out_id);
+      row->staff_out = staff_name (names, row->staff_out_id);
       if (!row->superseded)
         {
           g_free (row->recorded.verifier);
-          row->recorded.verifier = staff_name (&names, row->verifier_id);
+          row->recorded.verifier = staff_name (names, row->verifier_id);
         }
     }
-  names_clear (&names);
   return TRUE;
 }
 

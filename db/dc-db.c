@@ -43,6 +43,8 @@ struct _DcDb
   char       *audit_sql[AUDIT_SIZES];   /* the multi-row INSERT of 1, 2, 4 … AUDIT_ROWS_MAX entries */
   GPtrArray  *deferred;     /* the CREATE INDEX text of each index bulk mode dropped, to build at its end */
   GHashTable *columns;      /* dc_db_columns: SQL text → Columns */
+  guint64     names_changes;   /* rows of staff or terminals changed through this connection */
+  GData      *data;         /* dc_db_set_data */
 };
 
 /* A statement's column names as of one write transaction (dc_db_columns). */
@@ -252,6 +254,16 @@ check_file_kind (DcDb *db, gint64 *out_version, GError **error)
   return TRUE;
 }
 
+/* Every row changed through the connection: count those of the two tables that name things. */
+static void
+update_hook (void *data, int op, const char *database, const char *table, sqlite3_int64 rowid)
+{
+  DcDb *db = data;
+
+  if (strcmp (table, "staff") == 0 || strcmp (table, "terminals") == 0)
+    db->names_changes++;
+}
+
 static void
 db_init (DcDb *db, const char *path)
 {
@@ -297,6 +309,7 @@ dc_db_open (const char *path, gboolean create, GError **error)
     }
   sqlite3_busy_timeout (db->handle, DC_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_update_hook (db->handle, update_hook, db);
 
   rc = sqlite3_create_function_v2 (db->handle, "dc_purge_allowed", 0,
                                    SQLITE_UTF8 | SQLITE_INNOCUOUS, db,
@@ -344,6 +357,7 @@ dc_db_close (DcDb *db)
   g_clear_pointer (&db->pending, g_array_unref);
   g_clear_pointer (&db->deferred, g_ptr_array_unref);
   g_clear_pointer (&db->columns, g_hash_table_unref);
+  g_datalist_clear (&db->data);
   for (guint i = 0; i < AUDIT_SIZES; i++)
     g_free (db->audit_sql[i]);
   if (db->handle != NULL)
@@ -1198,6 +1212,27 @@ dc_db_checkpoint (DcDb *db, gboolean truncate, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+dc_db_names_stamp (DcDb *db, DcDbStamp *out, GError **error)
+{
+  gboolean found;
+
+  out->changes = db->names_changes;
+  return dc_db_int (db, &out->data_version, &found, error, "PRAGMA data_version", "");
+}
+
+void
+dc_db_set_data (DcDb *db, const char *key, gpointer data, GDestroyNotify destroy)
+{
+  g_datalist_set_data_full (&db->data, key, data, destroy);
+}
+
+gpointer
+dc_db_get_data (DcDb *db, const char *key)
+{
+  return g_datalist_get_data (&db->data, key);
 }
 
 void

@@ -121,6 +121,21 @@ gboolean dc_db_audit_defer (DcDb *db, gint64 seq, gint64 at, gint64 staff_id, co
  * idle. Does nothing inside a transaction. */
 gboolean dc_db_checkpoint (DcDb *db, gboolean truncate, GError **error);
 
+/* When staff or terminals last changed, as far as one connection can tell: changes it made to
+ * their rows, and PRAGMA data_version (which moves at every commit by another connection or
+ * process). Two equal stamps from one connection: neither table changed in between. */
+typedef struct {
+  gint64  data_version;
+  guint64 changes;
+} DcDbStamp;
+
+gboolean dc_db_names_stamp (DcDb *db, DcDbStamp *out, GError **error);
+
+/* A value kept with the connection under @key (a string literal), freed with @destroy when
+ * replaced or when the connection closes. For caches of what the connection read. */
+void     dc_db_set_data (DcDb *db, const char *key, gpointer data, GDestroyNotify destroy);
+gpointer dc_db_get_data (DcDb *db, const char *key);
+
 /* Let the purge delete record rows on this connection only (design.md §3). */
 void     dc_db_allow_purge (DcDb *db, gboolean allow);
 

@@ -1259,6 +1259,56 @@ test_time_plan (void)
 /* The halves of a time query compare the newest audit entry each read transaction saw: a
  * change committed between them must show as another head, and a transaction must keep
  * reading its own moment. */
+/* One row naming nothing but terminal @id. */
+static GArray *
+row_on_terminal (gint64 id)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (DcPoliceRow));
+
+  g_array_set_clear_func (rows, (GDestroyNotify) dc_police_row_clear);
+  g_array_set_size (rows, 1);
+  g_array_index (rows, DcPoliceRow, 0).terminal_id = id;
+  g_array_index (rows, DcPoliceRow, 0).superseded = TRUE;   /* no verifier to name */
+  return rows;
+}
+
+static void
+assert_terminal_named (gint64 id, const char *label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = row_on_terminal (id);
+
+  g_assert_true (dc_db_police_rows_name (dc_store_db (fx.store), rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_array_index (rows, DcPoliceRow, 0).terminal, ==, label);
+}
+
+/* The staff names and terminal labels rows are named with are kept with the connection
+ * between queries; a terminal added since is named all the same, whether this connection
+ * added it or another process did (daicho-ctl while the app runs). */
+static void
+test_names_kept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DcStore) other = NULL;
+  g_autoptr(DcActor) manager = NULL;
+  gint64 here = 0, there = 0;
+
+  assert_terminal_named (G_MAXINT32, NULL);   /* the names are read and kept */
+  g_assert_true (dc_store_add_terminal (fx.store, fx.manager, "追加-01", NULL, FALSE, &here, &error));
+  g_assert_no_error (error);
+  assert_terminal_named (here, "追加-01");
+
+  other = dc_store_open (fx.dir, &error);
+  g_assert_no_error (error);
+  manager = dc_store_sign_in_passphrase (other, "店長", PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_true (dc_store_add_terminal (other, manager, "追加-02", NULL, TRUE, &there, &error));
+  g_assert_no_error (error);
+  assert_terminal_named (there, "追加-02");
+  assert_terminal_named (here, "追加-01");
+}
+
 static void
 test_halves_moment (void)
 {
@@ -2406,6 +2456,7 @@ main (int argc, char **argv)
   g_test_add_func ("/police/read-keys/counter", test_keys_counter);
   g_test_add_func ("/police/sealed/plaintext", test_plaintext);
   g_test_add_func ("/police/sealed/verify", test_verify);
+  g_test_add_func ("/police/names/kept-and-fresh", test_names_kept);
   /* last: it adds a member of staff */
   g_test_add_func ("/police/query/halves-one-moment", test_halves_moment);
 
