@@ -745,6 +745,7 @@ typedef struct {
   char         *full;     /* may name a person: wiped once sealed */
   GBytes       *sealed;
   GThread      *thread;   /* NULL: sealed by a helper of the query, or at the end */
+  gint          claimed;  /* atomic: a half of a time query took it (seal_claim) */
 } ScopeSeal;
 
 static gpointer
@@ -768,6 +769,15 @@ seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_thread, Scop
   seal->box_pk = dc_store_box_pk (store);
   seal->full = dc_query_scope_describe_full (store, scope);
   seal->thread = own_thread ? g_thread_try_new ("dc-police-seal", seal_scope, seal, NULL) : NULL;
+}
+
+/* Seal now if nobody has: the first of a time query's two halves to be read does it, while
+ * the other is still reading. */
+static void
+seal_claim (ScopeSeal *seal)
+{
+  if (seal->thread == NULL && g_atomic_int_compare_and_exchange (&seal->claimed, 0, 1))
+    seal_scope (seal);
 }
 
 /* The sealed scope (owned by @seal), sealed here if no thread did; every path out of a query
@@ -799,7 +809,7 @@ typedef struct {
   GArray    *rows;
   gint64     audit_head;   /* the moment it read */
   GError    *error;
-  ScopeSeal *seal;         /* to seal once its half is read, or NULL */
+  ScopeSeal *seal;         /* to seal once its half is read, unless the other half did */
 } TimeHalf;
 
 static gpointer
@@ -813,8 +823,7 @@ time_half_run (gpointer data)
       dc_db_read_end (half->db);
     }
   /* the seal's own thread, if it has one, is set before the halves start and left alone */
-  if (half->seal != NULL && half->seal->thread == NULL && half->seal->sealed == NULL)
-    seal_scope (half->seal);
+  seal_claim (half->seal);
   return NULL;
 }
 
@@ -828,7 +837,9 @@ time_half_clear (TimeHalf *half)
 /* Every terminal at a time point or over a range: most of a query is SQLite following rows
  * from session to visit, customer, verification and read key, one connection's work on one
  * processor. The sessions are split in two halves read at once: odd ids by the store's
- * writing connection, even ones by its reader on a second thread, which then seals @seal.
+ * writing connection, even ones by its reader on a second thread; whichever is done first
+ * seals @seal (the reader is usually later: its page cache is dropped whenever the file
+ * changed, and every query writes its log).
  * (Split by terminal, the halves were uneven: the busy booths are not spread evenly over
  * odd and even ids.) Each half reads in one transaction; when both saw the same newest
  * audit entry they saw the same records (every change appends one), otherwise the query is
@@ -838,7 +849,7 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, 
 {
   DcDb *db = dc_store_db (store);
   DcDb *reader;
-  TimeHalf mine = { .db = db, .from = scope->from, .to = scope->to, .part = 1 };
+  TimeHalf mine = { .db = db, .from = scope->from, .to = scope->to, .part = 1, .seal = seal };
   TimeHalf other = { .from = scope->from, .to = scope->to, .part = 0, .seal = seal };
   GThread *thread;
   GArray *rows = NULL;
@@ -925,7 +936,7 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
 /* ---- the rows ---- */
 
 /* Start opening every record in force that @rows rely on and is not in @cache yet; fill
- * @in_force (recorded id → id in force). A row brings the verification it recorded when
+ * @in_force (recorded id → id in force, for the corrected ones only). A row brings the verification it recorded when
  * nothing supersedes it, which is nearly always: only the corrected ones cost more look-ups.
  * FALSE: a look-up failed, and nothing was started. */
 static gboolean
@@ -952,8 +963,6 @@ in_force_start (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_for
           add_id (corrected, seen, id);
           continue;
         }
-      if (!g_hash_table_contains (in_force, &id))
-        g_hash_table_insert (in_force, g_memdup2 (&id, sizeof id), g_memdup2 (&id, sizeof id));
       if (g_hash_table_contains (cache, &id) || g_hash_table_contains (seen_wanted, &id))
         continue;
       g_hash_table_add (seen_wanted, g_memdup2 (&id, sizeof id));
@@ -1014,52 +1023,57 @@ make_row (DcPoliceRow *from, gint64 in_force, const Opened *opened, DcQueryRow *
   row->identity = record_share (opened->record);
 }
 
-static void
-count_distinct (GHashTable *set, gint64 id, guint *count)
+/* How many different values @ids holds (sorted on the way). */
+static guint
+count_unique (GArray *ids)
 {
-  if (g_hash_table_contains (set, &id))
-    return;
-  g_hash_table_add (set, g_memdup2 (&id, sizeof id));
-  (*count)++;
+  guint n = 0;
+
+  g_array_sort (ids, compare_ids);
+  for (guint i = 0; i < ids->len; i++)
+    n += i == 0 || g_array_index (ids, gint64, i) != g_array_index (ids, gint64, i - 1);
+  return n;
 }
 
 /* What the query log records of @rows, known before any record is opened. */
 static void
 count_rows (GArray *rows, DcQueryResult *result)
 {
-  g_autoptr(GHashTable) visits = id_set_new ();
+  g_autoptr(GArray) visits = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
 
   for (guint i = 0; i < rows->len; i++)
     {
       const DcPoliceRow *row = &g_array_index (rows, DcPoliceRow, i);
 
       result->sessions += row->session_id != 0;
-      count_distinct (visits, row->visit_id, &result->visits);
+      g_array_append_val (visits, row->visit_id);
     }
+  result->visits = count_unique (visits);
 }
 
 /* The rows of @result from @rows, once every record in force is in @cache. */
 static void
 build_result (GArray *rows, GHashTable *in_force, GHashTable *cache, DcQueryResult *result)
 {
-  g_autoptr(GHashTable) verifications = id_set_new ();
-  g_autoptr(GHashTable) customers = id_set_new ();
+  g_autoptr(GArray) verifications = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  g_autoptr(GArray) customers = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
 
   g_array_set_size (result->rows, rows->len);
   for (guint i = 0; i < rows->len; i++)
     {
       DcPoliceRow *from = &g_array_index (rows, DcPoliceRow, i);
       DcQueryRow *row = &g_array_index (result->rows, DcQueryRow, i);
-      const gint64 *current = g_hash_table_lookup (in_force, &from->verification_id);
-      const Opened *opened;
+      const gint64 *corrected = g_hash_table_lookup (in_force, &from->verification_id);
+      gint64 current = corrected != NULL ? *corrected : from->verification_id;
+      const Opened *opened = g_hash_table_lookup (cache, &current);
 
-      g_assert (current != NULL);
-      opened = g_hash_table_lookup (cache, current);
       g_assert (opened != NULL);
-      make_row (from, *current, opened, row);
-      count_distinct (verifications, row->verification_id, &result->verifications);
-      count_distinct (customers, row->customer_id, &result->customers);
+      make_row (from, current, opened, row);
+      g_array_append_val (verifications, row->verification_id);
+      g_array_append_val (customers, row->customer_id);
     }
+  result->verifications = count_unique (verifications);
+  result->customers = count_unique (customers);
 }
 
 /* ---- the query log ---- */
