@@ -434,6 +434,67 @@ typedef struct {
   guint   refused;
 } ReadKeys;
 
+/* ---- helper threads ---- */
+
+/* Threads in the pool at most; a batch of payloads takes one fewer, so that a seal's helper
+ * never queues behind it. */
+#define HELPERS_MAX 16
+
+/* Work handed to a thread of a pool the queries share: starting a thread for each piece of
+ * work took 60–150 µs on a 2-core virtual machine, waking an idle one about half that. */
+typedef struct {
+  GThreadFunc func;
+  gpointer    data;
+  GMutex      lock;
+  GCond       cond;
+  gboolean    done;
+} Helper;
+
+static void
+helper_run (gpointer task, gpointer unused)
+{
+  Helper *helper = task;
+
+  helper->func (helper->data);
+  g_mutex_lock (&helper->lock);
+  helper->done = TRUE;
+  g_cond_signal (&helper->cond);
+  g_mutex_unlock (&helper->lock);
+}
+
+/* Start @func (@data) on a pooled thread. FALSE: no thread could be had; the caller does the
+ * work itself, and does not join @helper. */
+static gboolean
+helper_start (Helper *helper, GThreadFunc func, gpointer data)
+{
+  static GThreadPool *pool = NULL;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (helper_run, NULL, HELPERS_MAX, FALSE, NULL));
+  helper->func = func;
+  helper->data = data;
+  helper->done = FALSE;
+  g_mutex_init (&helper->lock);
+  g_cond_init (&helper->cond);
+  if (g_thread_pool_push (pool, helper, NULL))
+    return TRUE;
+  g_mutex_clear (&helper->lock);
+  g_cond_clear (&helper->cond);
+  return FALSE;
+}
+
+/* Wait until @helper's work is done. */
+static void
+helper_join (Helper *helper)
+{
+  g_mutex_lock (&helper->lock);
+  while (!helper->done)
+    g_cond_wait (&helper->cond, &helper->lock);
+  g_mutex_unlock (&helper->lock);
+  g_mutex_clear (&helper->lock);
+  g_cond_clear (&helper->cond);
+}
+
 /* A batch of payloads opened by several threads. The payloads are only read, and each
  * thread writes only the outcomes and block slots of the payloads it claimed, so the
  * threads share nothing else; the database stays with the calling thread. */
@@ -543,31 +604,33 @@ batch_work (gpointer data)
 /* One X25519 per payload dominates a query: share them among the processors. The helpers
  * start on the batch at once; the calling thread joins in with batch_join (), when it is
  * done with what it does meanwhile. */
-static GPtrArray *
+static GArray *
 batch_start (Batch *batch)
 {
   guint len = batch->found->len;
-  guint helpers = len < PARALLEL_MIN_PAYLOADS ? 0 : MIN (g_get_num_processors (), len / 4) - 1;
-  GPtrArray *threads = g_ptr_array_new ();
+  guint wanted = len < PARALLEL_MIN_PAYLOADS ? 0 : MIN (MIN (g_get_num_processors (), len / 4) - 1, HELPERS_MAX - 1);
+  GArray *helpers = g_array_sized_new (FALSE, FALSE, sizeof (Helper), wanted);
 
-  for (guint i = 0; i < helpers; i++)
+  /* sized once: the pool holds pointers into the array */
+  for (guint i = 0; i < wanted; i++)
     {
-      GThread *thread = g_thread_try_new ("dc-police-open", batch_work, batch, NULL);
-
-      if (thread == NULL)
-        break;   /* fewer helpers: the calling thread does the rest */
-      g_ptr_array_add (threads, thread);
+      g_array_set_size (helpers, i + 1);
+      if (!helper_start (&g_array_index (helpers, Helper, i), batch_work, batch))
+        {
+          g_array_set_size (helpers, i);
+          break;   /* fewer helpers: the calling thread does the rest */
+        }
     }
-  return threads;
+  return helpers;
 }
 
 static void
-batch_join (Batch *batch, GPtrArray *threads)
+batch_join (Batch *batch, GArray *helpers)
 {
   batch_work (batch);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
-  g_ptr_array_unref (threads);
+  for (guint i = 0; i < helpers->len; i++)
+    helper_join (&g_array_index (helpers, Helper, i));
+  g_array_unref (helpers);
 }
 
 static Opened *
@@ -600,8 +663,8 @@ keys_note (ReadKeys *keys, const DcPoliceVerification *row, const Outcome *outco
 /* Payloads being opened: started by open_start (), which returns at once, and always
  * ended by open_finish (). */
 typedef struct {
-  Batch      batch;
-  GPtrArray *threads;   /* NULL: nothing to open */
+  Batch   batch;
+  GArray *helpers;   /* Helper; NULL: nothing to open */
 } Opening;
 
 /* Start opening every payload of @found (DcPoliceVerification, taken) on helper threads. */
@@ -615,7 +678,7 @@ open_start (const DcVault *vault, GArray *found, Opening *opening)
   if (found->len == 0)
     return;
   batch_place (&opening->batch);
-  opening->threads = batch_start (&opening->batch);
+  opening->helpers = batch_start (&opening->batch);
 }
 
 /* Open what is left of @opening on this thread, wait for the helpers, and put every record
@@ -630,9 +693,9 @@ open_finish (Opening *opening, GHashTable *cache, ReadKeys *keys, GError **error
   Outcome *outcomes = batch->outcomes;
   gboolean ok = TRUE;
 
-  if (opening->threads != NULL)
+  if (opening->helpers != NULL)
     {
-      batch_join (batch, g_steal_pointer (&opening->threads));
+      batch_join (batch, g_steal_pointer (&opening->helpers));
       g_bytes_unref (batch->block);
     }
   for (guint i = 0; i < found->len; i++)
@@ -744,7 +807,8 @@ typedef struct {
   const guint8 *box_pk;
   char         *full;     /* may name a person: wiped once sealed */
   GBytes       *sealed;
-  GThread      *thread;   /* NULL: sealed by a helper of the query, or at the end */
+  gboolean      helped;   /* sealed by a helper of its own; else by a half of a time query, or at the end */
+  Helper        helper;
   gint          claimed;  /* atomic: a half of a time query took it (seal_claim) */
 } ScopeSeal;
 
@@ -768,7 +832,7 @@ seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_thread, Scop
 {
   seal->box_pk = dc_store_box_pk (store);
   seal->full = dc_query_scope_describe_full (store, scope);
-  seal->thread = own_thread ? g_thread_try_new ("dc-police-seal", seal_scope, seal, NULL) : NULL;
+  seal->helped = own_thread && helper_start (&seal->helper, seal_scope, seal);
 }
 
 /* Seal now if nobody has: the first of a time query's two halves to be read does it, while
@@ -776,7 +840,7 @@ seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_thread, Scop
 static void
 seal_claim (ScopeSeal *seal)
 {
-  if (seal->thread == NULL && g_atomic_int_compare_and_exchange (&seal->claimed, 0, 1))
+  if (!seal->helped && g_atomic_int_compare_and_exchange (&seal->claimed, 0, 1))
     seal_scope (seal);
 }
 
@@ -785,8 +849,11 @@ seal_claim (ScopeSeal *seal)
 static GBytes *
 seal_finish (ScopeSeal *seal)
 {
-  if (seal->thread != NULL)
-    g_thread_join (g_steal_pointer (&seal->thread));
+  if (seal->helped)
+    {
+      helper_join (&seal->helper);
+      seal->helped = FALSE;
+    }
   if (seal->sealed == NULL && seal->full != NULL)
     seal_scope (seal);
   return seal->sealed;
@@ -822,7 +889,7 @@ time_half_run (gpointer data)
       half->rows = dc_db_police_time_part (half->db, half->from, half->to, NULL, half->part, 2, &half->error);
       dc_db_read_end (half->db);
     }
-  /* the seal's own thread, if it has one, is set before the halves start and left alone */
+  /* whether the seal has a helper of its own is settled before the halves start */
   seal_claim (half->seal);
   return NULL;
 }
@@ -851,17 +918,16 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, 
   DcDb *reader;
   TimeHalf mine = { .db = db, .from = scope->from, .to = scope->to, .part = 1, .seal = seal };
   TimeHalf other = { .from = scope->from, .to = scope->to, .part = 0, .seal = seal };
-  GThread *thread;
+  Helper helper;
   GArray *rows = NULL;
 
   if (g_get_num_processors () < 2 || dc_db_in_transaction (db) || (reader = dc_store_reader (store, NULL)) == NULL)
     return NULL;
   other.db = reader;
-  thread = g_thread_try_new ("dc-police-half", time_half_run, &other, NULL);
-  if (thread == NULL)
+  if (!helper_start (&helper, time_half_run, &other))
     return NULL;
   time_half_run (&mine);
-  g_thread_join (thread);
+  helper_join (&helper);
   if (mine.error != NULL || other.error != NULL)
     g_propagate_error (error, mine.error != NULL ? g_steal_pointer (&mine.error) : g_steal_pointer (&other.error));
   else if (mine.audit_head == other.audit_head)
