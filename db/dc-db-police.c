@@ -433,9 +433,9 @@ dc_db_police_rows_name (DcDb *db, GArray *rows, GError **error)
   "WITH hit (id) AS (" \
   "  SELECT id FROM terminal_sessions" \
   "   WHERE started_at BETWEEN ?1 - (SELECT coalesce (max (ended_at - started_at), 0) FROM terminal_sessions)" \
-  "   AND ?2 AND ended_at >= ?1 AND id % ?4 = ?5" \
+  "   AND ?2 AND ended_at >= ?1 AND id % ?4 >= ?5 AND id % ?4 < ?6" \
   "  UNION ALL SELECT o.id FROM terminals t CROSS JOIN terminal_sessions o" \
-  "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2 AND o.id % ?4 = ?5)" \
+  "   ON o.terminal_id = t.id AND o.ended_at IS NULL WHERE o.started_at <= ?2 AND o.id % ?4 >= ?5 AND o.id % ?4 < ?6)" \
   POLICE_COLUMNS " FROM hit CROSS JOIN terminal_sessions s ON s.id = hit.id" \
   " JOIN visits v ON v.id = s.visit_id" VISIT_JOINS \
   " WHERE ?3 IS NULL OR s.terminal_id IN (SELECT value FROM json_each (?3))"
@@ -461,20 +461,20 @@ dc_db_police_time_sort (GArray *rows)
 }
 
 GArray *
-dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint part, guint parts,
+dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint lo, guint hi, guint of,
                         GError **error)
 {
   g_autofree char *only = terminal_ids != NULL && terminal_ids->len > 0 ? json_ids (terminal_ids) : NULL;
 
-  g_return_val_if_fail (part < parts, NULL);
-  return collect_police_rows (db, dc_db_query (db, error, TIME_SQL, "iitii", from, to, only, (gint64) parts,
-                                               (gint64) part), error);
+  g_return_val_if_fail (lo < hi && hi <= of, NULL);
+  return collect_police_rows (db, dc_db_query (db, error, TIME_SQL, "iitiii", from, to, only, (gint64) of,
+                                               (gint64) lo, (gint64) hi), error);
 }
 
 GArray *
 dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error)
 {
-  g_autoptr(GArray) rows = dc_db_police_time_part (db, from, to, terminal_ids, 0, 1, error);
+  g_autoptr(GArray) rows = dc_db_police_time_part (db, from, to, terminal_ids, 0, 1, 1, error);
 
   if (rows == NULL || !dc_db_police_rows_name (db, rows, error))
     return NULL;
@@ -487,8 +487,8 @@ dc_db_police_time_plan (DcDb *db, GError **error)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   GError *local = NULL;
-  sqlite3_stmt *stmt = dc_db_query (db, error, "EXPLAIN QUERY PLAN " TIME_SQL, "iitii", (gint64) 0, (gint64) 1,
-                                    "[1]", (gint64) 1, (gint64) 0);
+  sqlite3_stmt *stmt = dc_db_query (db, error, "EXPLAIN QUERY PLAN " TIME_SQL, "iitiii", (gint64) 0, (gint64) 1,
+                                    "[1]", (gint64) 1, (gint64) 0, (gint64) 1);
 
   if (stmt == NULL)
     return NULL;

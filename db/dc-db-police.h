@@ -109,10 +109,11 @@ void     dc_police_row_clear (DcPoliceRow *row);
  * sessions_length gives that bound in one step); the open ones come from the partial
  * index sessions_one_open, one look-up per terminal. An array of DcPoliceRow. */
 GArray  *dc_db_police_time (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, GError **error);
-/* Part @part of @parts of the above: the sessions whose id modulo @parts is @part, in no
- * order and not named yet. The parts of one query can run on several connections at once;
- * split by session id, they hold about as many rows each. */
-GArray  *dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint part, guint parts,
+/* A share of the above: the sessions whose id modulo @of is at least @lo and below @hi, in
+ * no order and not named yet. Shares of one query can run on several connections at once;
+ * session ids are handed out as sessions start, so each share holds about (@hi - @lo) / @of
+ * of the rows. */
+GArray  *dc_db_police_time_part (DcDb *db, gint64 from, gint64 to, GArray *terminal_ids, guint lo, guint hi, guint of,
                                  GError **error);
 /* Put rows in dc_db_police_time ()'s order; their terminals must be named. */
 void     dc_db_police_time_sort (GArray *rows);

@@ -1135,9 +1135,9 @@ test_time_parts (void)
   DcDb *db = dc_store_db (fx.store);
   gint64 from = dc_test_sql_int (fx.view, "SELECT min (started_at) FROM terminal_sessions");
   gint64 to = dc_test_sql_int (fx.view, "SELECT max (started_at) FROM terminal_sessions");
-  g_autoptr(GArray) whole = dc_db_police_time_part (db, from, to, NULL, 0, 1, &error);
-  g_autoptr(GArray) even = dc_db_police_time_part (db, from, to, NULL, 0, 2, &error);
-  g_autoptr(GArray) odd = dc_db_police_time_part (db, from, to, NULL, 1, 2, &error);
+  g_autoptr(GArray) whole = dc_db_police_time_part (db, from, to, NULL, 0, 1, 1, &error);
+  g_autoptr(GArray) even = dc_db_police_time_part (db, from, to, NULL, 0, 1, 2, &error);
+  g_autoptr(GArray) odd = dc_db_police_time_part (db, from, to, NULL, 1, 2, 2, &error);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GArray *halves[] = { even, odd };
 
