@@ -633,6 +633,7 @@ main (int argc, char **argv)
     { "(g) name alone" },
     { "(d2) time point, every terminal, keys cached" },
     { "(e2) time point, one terminal, keys cached" },
+    { "(c2) (c) again, just before (d2)" },
   };
   guint64 filled = 0, cold_keys = 0;
   double resident_before, resident_after;
@@ -688,6 +689,8 @@ main (int argc, char **argv)
   cold_keys = (guint64) sql_int (b.store, "SELECT count (*) FROM identity_keys");
   bench_fill_keys (&b, &filled, &fill_s);
   idle_checkpoint (&b);
+  /* the host's speed right then: (d2) is judged, and this VM's speed moves within a minute */
+  bench_plain_point (b.store, instants, &series[9]);
   bench_points (&b, instants, FALSE, &series[7]);
   idle_checkpoint (&b);
   bench_points (&b, instants, TRUE, &series[8]);
@@ -714,8 +717,10 @@ main (int argc, char **argv)
                series[i].halves, series[i].ns->len);
   g_print ("  %-48s %" G_GUINT64_FORMAT " keys in %.2f s: %.0f keys/s (%" G_GUINT64_FORMAT " cached by the queries before)\n",
            "(j) read-key fill pass (dc_identity_keys_fill)", filled, fill_s, filled / MAX (fill_s, 1e-9), cold_keys);
-  g_print ("  time point p99, no key cached %.3f ms; after the fill pass %.3f ms: target <= %.0f ms: %s\n",
-           series[3].p99, series[7].p99, TARGET_POINT_P99_MS, verdict (series[7].p99 <= TARGET_POINT_P99_MS));
+  g_print ("  time point p99, no key cached %.3f ms; after the fill pass %.3f ms: target <= %.0f ms: %s"
+           " (plain read of the same points just before: p99 %.3f ms)\n",
+           series[3].p99, series[7].p99, TARGET_POINT_P99_MS, verdict (series[7].p99 <= TARGET_POINT_P99_MS),
+           series[9].p99);
   g_print ("  export of %u sessions %.1f s: target <= %.0f s: %s\n", summary.sessions, export_s, TARGET_EXPORT_S,
            verdict (export_s <= TARGET_EXPORT_S));
   if (series[5].empty > 0)
