@@ -802,7 +802,7 @@ customers_by_name (DcDb *db, const DcVault *vault, const char *name, GHashTable 
 /* ---- the searched values, sealed for the log ---- */
 
 /* The values searched for, sealed for the log. Its X25519 runs beside the query's own work:
- * on the thread that reads the other half of a time query, or on a thread of its own. */
+ * on whichever half of a time query is read first, or on a helper of its own. */
 typedef struct {
   const guint8 *box_pk;
   char         *full;     /* may name a person: wiped once sealed */
@@ -825,14 +825,14 @@ seal_scope (gpointer data)
   return NULL;
 }
 
-/* @own_thread: FALSE when the query has a helper thread that seals (time_rows_parallel):
- * a third thread on two processors only makes both wait. */
+/* @own_helper: FALSE when a half of a time query will seal it (time_rows_parallel): a third
+ * thread on two processors only makes both halves wait. */
 static void
-seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_thread, ScopeSeal *seal)
+seal_start (DcStore *store, const DcQueryScope *scope, gboolean own_helper, ScopeSeal *seal)
 {
   seal->box_pk = dc_store_box_pk (store);
   seal->full = dc_query_scope_describe_full (store, scope);
-  seal->helped = own_thread && helper_start (&seal->helper, seal_scope, seal);
+  seal->helped = own_helper && helper_start (&seal->helper, seal_scope, seal);
 }
 
 /* Seal now if nobody has: the first of a time query's two halves to be read does it, while
@@ -915,9 +915,10 @@ time_half_clear (TimeHalf *half)
  * processor. The sessions are split in two halves read at once (see SHARES): one by the
  * store's writing connection, the other by its reader on a second thread; whichever is done
  * first seals @seal. (Split by terminal, the halves were uneven: the busy booths are not
- * spread evenly over odd and even ids; session ids are handed out in turn.) Each half reads in one transaction; when both saw the same newest
- * audit entry they saw the same records (every change appends one), otherwise the query is
- * read again whole. NULL: not worth it here. */
+ * spread evenly over odd and even ids; session ids are handed out in turn.) Each half reads
+ * in one transaction; when both saw the same newest audit entry they saw the same records
+ * (every change appends one), otherwise the query is read again whole. Called only when
+ * reads_in_halves () said so; NULL: no reader or no helper to be had. */
 static GArray *
 time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, GError **error)
 {
@@ -928,7 +929,7 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, 
   Helper helper;
   GArray *rows = NULL;
 
-  if (g_get_num_processors () < 2 || dc_db_in_transaction (db) || (reader = dc_store_reader (store, NULL)) == NULL)
+  if ((reader = dc_store_reader (store, NULL)) == NULL)
     return NULL;
   other.db = reader;
   if (!helper_start (&helper, time_half_run, &other))
@@ -953,6 +954,16 @@ time_rows_parallel (DcStore *store, const DcQueryScope *scope, ScopeSeal *seal, 
   return rows;
 }
 
+/* Whether a time query reads in two halves at once (time_rows_parallel () may still fall
+ * back to one connection). A few terminals make few rows: one connection reads them sooner
+ * than two start. */
+static gboolean
+reads_in_halves (DcStore *store, const DcQueryScope *scope, const Search *search)
+{
+  return scope->kind == DC_QUERY_TIME && search->terminal_ids == NULL && g_get_num_processors () >= 2
+         && !dc_db_in_transaction (dc_store_db (store));
+}
+
 static GArray *
 time_rows (DcStore *store, const DcQueryScope *scope, Search *search, ScopeSeal *seal, gboolean *in_halves,
            GError **error)
@@ -960,8 +971,7 @@ time_rows (DcStore *store, const DcQueryScope *scope, Search *search, ScopeSeal 
   GError *local = NULL;
   GArray *rows;
 
-  /* a few terminals make few rows: one connection reads them sooner than two start */
-  if (search->terminal_ids == NULL)
+  if (reads_in_halves (store, scope, search))
     {
       rows = time_rows_parallel (store, scope, seal, &local);
       *in_halves = rows != NULL;
@@ -1009,9 +1019,9 @@ find_rows (DcStore *store, DcActor *actor, const DcQueryScope *scope, Search *se
 /* ---- the rows ---- */
 
 /* Start opening every record in force that @rows rely on and is not in @cache yet; fill
- * @in_force (recorded id → id in force, for the corrected ones only). A row brings the verification it recorded when
- * nothing supersedes it, which is nearly always: only the corrected ones cost more look-ups.
- * FALSE: a look-up failed, and nothing was started. */
+ * @in_force (recorded id → id in force, for the corrected ones only). A row brings the
+ * verification it recorded when nothing supersedes it, which is nearly always: only the
+ * corrected ones cost more look-ups. FALSE: a look-up failed, and nothing was started. */
 static gboolean
 in_force_start (DcDb *db, const DcVault *vault, GArray *rows, GHashTable *in_force, GHashTable *cache,
                 Opening *opening, GError **error)
@@ -1266,15 +1276,6 @@ open_log_build (DcStore *store, DcActor *actor, const DcQueryScope *scope, gint6
     return FALSE;
   build_result (rows, in_force, cache, result);
   return TRUE;
-}
-
-/* Whether a time query reads in two halves at once (time_rows_parallel () decides with the
- * same tests, and may still fall back to one). */
-static gboolean
-reads_in_halves (DcStore *store, const DcQueryScope *scope, const Search *search)
-{
-  return scope->kind == DC_QUERY_TIME && search->terminal_ids == NULL && g_get_num_processors () >= 2
-         && !dc_db_in_transaction (dc_store_db (store));
 }
 
 DcQueryResult *
